@@ -1,0 +1,16 @@
+// Tests are TypeScript compiled by swc to CommonJS (ts-jest cannot drive TypeScript 7).
+// Component tests spawn the compiled services, so `npm test` builds first.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  roots: ["<rootDir>/services"],
+  testMatch: ["**/test/**/*-test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  moduleNameMapper: {
+    "^@zmesh/mesh$": "<rootDir>/services/mesh/src/mod.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  testTimeout: 30_000,
+  maxWorkers: 1,
+};

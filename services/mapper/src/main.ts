@@ -1,0 +1,44 @@
+import { hostname } from "node:os";
+import {
+  createLogger,
+  loadConfigOrExit,
+  onShutdownSignal,
+  serveMetrics,
+  startMapper,
+  startOrExit,
+} from "@zmesh/mesh";
+import { collectDefaultMetrics, register } from "prom-client";
+import { mapperConfigSchema } from "./config.js";
+
+const config = loadConfigOrExit(mapperConfigSchema);
+const logger = createLogger({
+  service: "mapper",
+  instance: `mapper-${hostname()}-${process.pid}`,
+  level: config.LOG_LEVEL,
+});
+register.setDefaultLabels({ service: "mapper" });
+collectDefaultMetrics();
+
+const { mapper, metricsServer } = await startOrExit(
+  async () => ({
+    mapper: await startMapper({
+      bind: config.MAPPER_BIND,
+      eventsBind: config.MAPPER_EVENTS_BIND,
+      heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+      expiryIntervals: config.EXPIRY_INTERVALS,
+      logger,
+    }),
+    metricsServer: await serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST),
+  }),
+  {
+    MAPPER_BIND: config.MAPPER_BIND,
+    MAPPER_EVENTS_BIND: config.MAPPER_EVENTS_BIND,
+    METRICS_PORT: config.METRICS_PORT,
+  },
+);
+logger.info("metrics listening", { port: metricsServer.port });
+
+onShutdownSignal(logger, async () => {
+  await mapper.close();
+  await metricsServer.close();
+});

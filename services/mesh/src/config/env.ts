@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/** Thrown when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads and validates a service's settings from environment variables in one step.
+ * The error names each bad variable and what it allows, e.g.
+ * `HEARTBEAT_INTERVAL_MS: Too small: expected number to be >=100 (got "5")`.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? "?");
+    const value = env[variable];
+    return `  ${variable}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** loadConfig for a service's entry point: a bad setting stops the process with exit code 2. */
+export function loadConfigOrExit<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** An integer setting with bounds, read from a string. */
+export function intSetting(min: number, max: number, fallback: number) {
+  return z.coerce
+    .number({ message: `expected an integer from ${min} to ${max}` })
+    .int(`expected an integer from ${min} to ${max}`)
+    .min(min, `expected an integer from ${min} to ${max}`)
+    .max(max, `expected an integer from ${min} to ${max}`)
+    .default(fallback);
+}
+
+export const portSetting = (fallback: number) => intSetting(0, 65535, fallback);
+
+export const zmqEndpointSetting = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      /^(tcp:\/\/[^\s:]+:(\d+|\*)|ipc:\/\/\S+)$/,
+      "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555",
+    )
+    .default(fallback);
+
+/** Settings every mesh member shares. */
+export const memberSettings = {
+  MAPPER_ENDPOINT: zmqEndpointSetting("tcp://127.0.0.1:5555"),
+  HEARTBEAT_INTERVAL_MS: intSetting(100, 60_000, 1000),
+  LOG_LEVEL: z
+    .enum(["error", "warn", "info", "debug"], { message: "expected one of error, warn, info, debug" })
+    .default("info"),
+};
+
+/**
+ * Runs a service's start-up; an address already in use stops the process with a message naming
+ * the setting that chose it, instead of a stack trace.
+ */
+export async function startOrExit<T>(
+  start: () => Promise<T>,
+  settings: Record<string, string | number>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== "EADDRINUSE") throw error;
+    const address = String((error as { address?: string }).address ?? "");
+    const port = (error as { port?: number }).port;
+    const match = Object.entries(settings).find(
+      ([, value]) =>
+        (port !== undefined && value === port) || (address !== "" && String(value).includes(address)),
+    );
+    const [variable, value] = match ?? ["?", address || port];
+    process.stderr.write(`address in use: ${value} (${variable}); set ${variable} to a free port\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,82 @@
+import { Subscriber } from "zeromq";
+import type { Logger } from "../observability/logger.js";
+import { type DecodeFailure, decode } from "../protocol/mod.js";
+import type { DealerChannel } from "../transport/dealer-channel.js";
+import { siblingEndpoint } from "../transport/endpoints.js";
+import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
+
+export interface DirectoryWatcherOptions {
+  control: DealerChannel;
+  mapperEndpoint: string;
+  cache: DirectoryCache;
+  logger: Logger;
+  onMalformed: (failure: DecodeFailure) => void;
+  onDiff?: (diff: DirectoryDiff) => void;
+  /** How long to wait for the mapper's first answer before asking again. */
+  retryMs?: number;
+}
+
+/**
+ * Keeps a DirectoryCache current: one GET_PEERS for the whole directory (which also names the
+ * events port), then a SUB socket on the mapper's CHANGE and SNAPSHOT events.
+ */
+export class DirectoryWatcher {
+  readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
+  readonly ready: Promise<void>;
+  #closed = false;
+  #lastEventAt = 0;
+
+  constructor(private readonly options: DirectoryWatcherOptions) {
+    this.#subscriber.subscribe();
+    this.ready = this.#fetchFirst();
+    this.ready.then(() => this.#listen()).catch(() => {});
+  }
+
+  /** Epoch ms of the last event from the mapper (0 before any): a stale directory shows here. */
+  get lastEventAt(): number {
+    return this.#lastEventAt;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#subscriber.close();
+  }
+
+  async #fetchFirst(): Promise<void> {
+    const { control, mapperEndpoint, logger, retryMs = 1000 } = this.options;
+    while (!this.#closed) {
+      try {
+        const reply = await control.request("GET_PEERS", {}, retryMs);
+        if (reply.type !== "PEERS") throw new Error(`mapper answered ${reply.type}`);
+        this.#apply(this.options.cache.applySnapshot({ ...reply.header, partial: false }));
+        this.#subscriber.connect(siblingEndpoint(mapperEndpoint, reply.header.eventsPort));
+        return;
+      } catch (error) {
+        logger.warn("mapper not answering, asking again", { mapperEndpoint, error: String(error) });
+      }
+    }
+  }
+
+  async #listen(): Promise<void> {
+    const { cache, onMalformed } = this.options;
+    try {
+      for await (const frames of this.#subscriber) {
+        const decoded = decode(frames);
+        if (!decoded.ok) {
+          onMalformed(decoded);
+          continue;
+        }
+        const { message } = decoded;
+        if (message.type === "SNAPSHOT") this.#apply(cache.applySnapshot(message.header));
+        else if (message.type === "CHANGE") this.#apply(cache.applyChange(message.header));
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  #apply(diff: DirectoryDiff): void {
+    this.#lastEventAt = Date.now();
+    if (diff.added.length > 0 || diff.removed.length > 0) this.options.onDiff?.(diff);
+  }
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
+import { Publisher, Router } from "zeromq";
+import { type Logger, silentLogger } from "../observability/logger.js";
+import { malformedReporter } from "../observability/malformed.js";
+import { mapperMetrics } from "../observability/metrics.js";
+import { decode, ErrorCode, encode, encodeError, idOf, type Message } from "../protocol/mod.js";
+import { bindable, parseTcpEndpoint } from "../transport/endpoints.js";
+import { SocketWriter } from "../transport/socket-writer.js";
+import { type Change, ServiceRegistry } from "./registry.js";
+
+export interface MapperOptions {
+  /** Control endpoint (ROUTER): REGISTER, HEARTBEAT, DEREGISTER, GET_PEERS. */
+  bind: string;
+  /** Directory events endpoint (PUB): CHANGE as they happen, SNAPSHOT every heartbeat interval. */
+  eventsBind: string;
+  heartbeatIntervalMs?: number;
+  expiryIntervals?: number;
+  logger?: Logger;
+  metrics?: MetricsRegistry;
+}
+
+export interface MapperServer {
+  epoch: string;
+  endpoint: string;
+  eventsEndpoint: string;
+  registry: ServiceRegistry;
+  close(): Promise<void>;
+}
+
+/** How many heartbeat intervals a restarted mapper waits for members to re-register. */
+const WARM_UP_INTERVALS = 2;
+
+export async function startMapper(options: MapperOptions): Promise<MapperServer> {
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
+  const expiryIntervals = options.expiryIntervals ?? 3;
+  const logger = options.logger ?? silentLogger();
+  const metricsRegistry = options.metrics ?? defaultMetricsRegistry;
+  const metrics = mapperMetrics(metricsRegistry);
+  const reportMalformed = malformedReporter("mapper", logger, metricsRegistry);
+  const registry = new ServiceRegistry({ heartbeatIntervalMs, expiryIntervals });
+  const epoch = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const startedAt = Date.now();
+  let seq = 0;
+
+  const router = new Router({ linger: 0, maxMessageSize: 2 << 20, sendHighWaterMark: 10_000 });
+  const publisher = new Publisher({ linger: 0, sendHighWaterMark: 10_000 });
+  await router.bind(bindable(options.bind));
+  await publisher.bind(bindable(options.eventsBind));
+  const endpoint = router.lastEndpoint as string;
+  const eventsEndpoint = publisher.lastEndpoint as string;
+  const eventsPort = parseTcpEndpoint(eventsEndpoint)?.port ?? 0;
+  const logError = (error: unknown) => logger.debug("send failed", { error: String(error) });
+  const replies = new SocketWriter(router, logError);
+  const events = new SocketWriter(publisher, logError);
+
+  const publish = (changes: Change[]) => {
+    for (const change of changes) {
+      events.post(encode("CHANGE", { epoch, seq: seq++, kind: change.kind, instance: change.instance }));
+      if (change.kind === "registered" || change.kind === "deregistered" || change.kind === "expired") {
+        logger.info(`instance ${change.kind}`, {
+          member: change.instance.instanceId,
+          memberService: change.instance.service,
+          endpoint: change.instance.endpoint,
+        });
+      }
+      if (change.kind === "expired") metrics.expiries.inc({ service_name: change.instance.service });
+    }
+  };
+
+  /** The mapper's answer to one valid message; registry changes are published on the way. */
+  const answer = (message: Message): Buffer[] => {
+    const now = Date.now();
+    switch (message.type) {
+      case "REGISTER":
+        metrics.registrations.inc({ service_name: message.header.service });
+        publish(registry.register(message.header, now));
+        return encode("ACK", { id: message.header.id, epoch });
+      case "HEARTBEAT": {
+        const { known, changes } = registry.heartbeat(message.header.instanceId, message.header.load, now);
+        publish(changes);
+        if (known) return encode("ACK", { id: message.header.id, epoch });
+        const reason = `instance ${message.header.instanceId} is not registered with mapper ${epoch}`;
+        return encodeError(ErrorCode.UNKNOWN_INSTANCE, reason, message.header.id);
+      }
+      case "DEREGISTER":
+        publish(registry.deregister(message.header.instanceId, now));
+        return encode("ACK", { id: message.header.id, epoch });
+      case "GET_PEERS": {
+        const instances = registry.list(now, message.header.service);
+        return encode("PEERS", { id: message.header.id, epoch, eventsPort, instances });
+      }
+      default:
+        return encodeError(
+          ErrorCode.UNEXPECTED_TYPE,
+          `the mapper does not take ${message.type}`,
+          idOf(message),
+        );
+    }
+  };
+
+  const serve = async () => {
+    for await (const [identity, ...frames] of router) {
+      const decoded = decode(frames);
+      if (!decoded.ok) reportMalformed(decoded);
+      const reply = decoded.ok
+        ? answer(decoded.message)
+        : encodeError(decoded.code, decoded.reason, decoded.id);
+      replies.post([identity as Buffer, ...reply]);
+    }
+  };
+  const serving = serve().catch((error: unknown) =>
+    logger.error("mapper socket loop failed", { error: String(error) }),
+  );
+
+  const updateGauges = () => {
+    const now = Date.now();
+    metrics.instances.reset();
+    metrics.instanceLoad.reset();
+    for (const instance of registry.list(now)) {
+      metrics.instances.inc({ service_name: instance.service, state: instance.state });
+      metrics.instanceLoad.set(
+        { service_name: instance.service, instance_id: instance.instanceId },
+        instance.load.utilization,
+      );
+    }
+  };
+  const snapshot = () => {
+    const now = Date.now();
+    const partial = now - startedAt < WARM_UP_INTERVALS * heartbeatIntervalMs;
+    events.post(encode("SNAPSHOT", { epoch, seq: seq++, partial, instances: registry.list(now) }));
+    updateGauges();
+  };
+  // Sweep often so expiry lands close to its deadline (3 intervals), not up to a whole interval late.
+  const sweepTimer = setInterval(
+    () => publish(registry.sweep(Date.now())),
+    Math.min(100, heartbeatIntervalMs / 4),
+  );
+  const snapshotTimer = setInterval(snapshot, heartbeatIntervalMs);
+  updateGauges();
+  logger.info("mapper listening", { endpoint, eventsEndpoint, epoch, heartbeatIntervalMs, expiryIntervals });
+
+  return {
+    epoch,
+    endpoint,
+    eventsEndpoint,
+    registry,
+    async close() {
+      clearInterval(sweepTimer);
+      clearInterval(snapshotTimer);
+      router.close();
+      publisher.close();
+      await serving;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { ChangeKind, Headers, InstanceRecord, Load } from "../protocol/mod.js";
+import { healthOf } from "./health.js";
+
+export interface RegistryOptions {
+  heartbeatIntervalMs: number;
+  /** Heartbeat intervals without news before an instance is removed. */
+  expiryIntervals: number;
+}
+
+export interface Change {
+  kind: ChangeKind;
+  instance: InstanceRecord;
+}
+
+interface Member {
+  service: string;
+  instanceId: string;
+  endpoint: string;
+  metricsAddress?: string | undefined;
+  load: Load;
+  registeredAt: number;
+  lastSeen: number;
+  state: InstanceRecord["state"];
+}
+
+/**
+ * The mapper's directory: pure state, no sockets, time passed in. Every mutation returns the
+ * changes it caused so the caller can publish them; the state is soft and rebuilt from
+ * re-registrations after a restart.
+ */
+export class ServiceRegistry {
+  readonly #members = new Map<string, Member>();
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  get size(): number {
+    return this.#members.size;
+  }
+
+  register(request: Headers["REGISTER"], now: number): Change[] {
+    const member: Member = {
+      service: request.service,
+      instanceId: request.instanceId,
+      endpoint: request.endpoint,
+      metricsAddress: request.metricsAddress,
+      load: request.load,
+      registeredAt: now,
+      lastSeen: now,
+      state: healthOf(request.load, 0, this.options.heartbeatIntervalMs),
+    };
+    this.#members.set(member.instanceId, member);
+    return [{ kind: "registered", instance: this.#record(member, now) }];
+  }
+
+  /** Records a heartbeat; `known: false` tells the member to register again. */
+  heartbeat(instanceId: string, load: Load, now: number): { known: boolean; changes: Change[] } {
+    const member = this.#members.get(instanceId);
+    if (!member) return { known: false, changes: [] };
+    member.load = load;
+    member.lastSeen = now;
+    return { known: true, changes: this.#refreshState(member, now) };
+  }
+
+  deregister(instanceId: string, now: number): Change[] {
+    const member = this.#members.get(instanceId);
+    if (!member) return [];
+    this.#members.delete(instanceId);
+    return [{ kind: "deregistered", instance: this.#record(member, now) }];
+  }
+
+  /** Marks overdue instances critical and removes those silent past the expiry. */
+  sweep(now: number): Change[] {
+    const expireAfter = this.options.expiryIntervals * this.options.heartbeatIntervalMs;
+    const changes: Change[] = [];
+    for (const member of this.#members.values()) {
+      if (now - member.lastSeen > expireAfter) {
+        this.#members.delete(member.instanceId);
+        changes.push({ kind: "expired", instance: this.#record(member, now) });
+      } else {
+        changes.push(...this.#refreshState(member, now));
+      }
+    }
+    return changes;
+  }
+
+  list(now: number, service?: string): InstanceRecord[] {
+    const records: InstanceRecord[] = [];
+    for (const member of this.#members.values()) {
+      if (service === undefined || member.service === service) records.push(this.#record(member, now));
+    }
+    return records;
+  }
+
+  #refreshState(member: Member, now: number): Change[] {
+    const state = healthOf(member.load, now - member.lastSeen, this.options.heartbeatIntervalMs);
+    if (state === member.state) return [];
+    member.state = state;
+    return [{ kind: "state", instance: this.#record(member, now) }];
+  }
+
+  #record(member: Member, now: number): InstanceRecord {
+    const record: InstanceRecord = {
+      service: member.service,
+      instanceId: member.instanceId,
+      endpoint: member.endpoint,
+      load: member.load,
+      state: member.state,
+      registeredAt: member.registeredAt,
+      silentForMs: Math.max(0, now - member.lastSeen),
+    };
+    if (member.metricsAddress !== undefined) record.metricsAddress = member.metricsAddress;
+    return record;
+  }
+}

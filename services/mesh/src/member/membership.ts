@@ -1,0 +1,119 @@
+import type { Counter } from "prom-client";
+import { MeshError } from "../errors.js";
+import type { Logger } from "../observability/logger.js";
+import { ErrorCode, type Load, type Message } from "../protocol/mod.js";
+import type { DealerChannel } from "../transport/dealer-channel.js";
+import { startHeartbeat } from "./heartbeat.js";
+
+export interface MemberIdentity {
+  service: string;
+  instanceId: string;
+  endpoint: string;
+  metricsAddress?: string;
+}
+
+export interface MembershipOptions {
+  control: DealerChannel;
+  identity: MemberIdentity;
+  load: () => Load;
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  counters: { heartbeatFailures: Counter; reregistrations: Counter };
+}
+
+/**
+ * A member's life in the directory: REGISTER, then a HEARTBEAT with its load every interval, and
+ * DEREGISTER on the way out. The mapper's state is soft: when a heartbeat comes back
+ * UNKNOWN_INSTANCE (the mapper restarted) the member registers again at once.
+ */
+export class Membership {
+  #registered = false;
+  #heartbeat: { stop(): void } | undefined;
+  #registering: Promise<void> | undefined;
+  #firstRegistration: Promise<void>;
+  #markFirstRegistration!: () => void;
+
+  constructor(private readonly options: MembershipOptions) {
+    this.#firstRegistration = new Promise((resolve) => {
+      this.#markFirstRegistration = resolve;
+    });
+  }
+
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  /** Starts registering and heartbeating; resolves once the mapper has acknowledged us. */
+  start(): Promise<void> {
+    void this.#register();
+    this.#heartbeat = startHeartbeat(this.options.heartbeatIntervalMs, () => this.#beat());
+    return this.#firstRegistration;
+  }
+
+  async stop(timeoutMs = 1000): Promise<void> {
+    this.#heartbeat?.stop();
+    if (!this.#registered) return;
+    this.#registered = false;
+    const { control, identity, logger } = this.options;
+    await control.request("DEREGISTER", { instanceId: identity.instanceId }, timeoutMs).then(
+      () => logger.info("deregistered"),
+      (error: unknown) => logger.warn("deregister not acknowledged", { error: String(error) }),
+    );
+  }
+
+  async #beat(): Promise<void> {
+    if (!this.#registered) return this.#register();
+    const { control, identity, heartbeatIntervalMs, counters, logger } = this.options;
+    try {
+      const reply = await control.request(
+        "HEARTBEAT",
+        { instanceId: identity.instanceId, load: this.options.load() },
+        heartbeatIntervalMs,
+      );
+      if (isUnknownInstance(reply)) {
+        logger.warn("mapper does not know this instance (restarted?): registering again");
+        counters.reregistrations.inc();
+        this.#registered = false;
+        await this.#register();
+      }
+    } catch (error) {
+      counters.heartbeatFailures.inc();
+      logger.debug("heartbeat not acknowledged", {
+        error: error instanceof MeshError ? error.code : String(error),
+      });
+    }
+  }
+
+  /** One registration at a time; failures are retried by the next heartbeat tick. */
+  #register(): Promise<void> {
+    this.#registering ??= this.#sendRegister().finally(() => {
+      this.#registering = undefined;
+    });
+    return this.#registering;
+  }
+
+  async #sendRegister(): Promise<void> {
+    const { control, identity, heartbeatIntervalMs, logger } = this.options;
+    try {
+      const reply = await control.request(
+        "REGISTER",
+        { ...identity, load: this.options.load() },
+        heartbeatIntervalMs,
+      );
+      if (reply.type !== "ACK") throw new Error(`mapper answered ${describe(reply)}`);
+      this.#registered = true;
+      this.#markFirstRegistration();
+      logger.info("registered", { endpoint: identity.endpoint, mapperEpoch: reply.header.epoch });
+    } catch (error) {
+      logger.warn("registration failed, will retry", { error: String(error) });
+    }
+  }
+}
+
+function isUnknownInstance(reply: Message): boolean {
+  return reply.type === "ERROR" && reply.header.code === ErrorCode.UNKNOWN_INSTANCE;
+}
+
+function describe(reply: Message): string {
+  return reply.type === "ERROR" ? `${reply.header.code}: ${reply.header.message}` : reply.type;
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from "node:crypto";
+import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
+import { DirectoryCache, type DirectoryDiff } from "../directory/directory-cache.js";
+import { DirectoryWatcher } from "../directory/directory-watcher.js";
+import { CallFailure, MeshError } from "../errors.js";
+import { type Logger, silentLogger } from "../observability/logger.js";
+import { malformedReporter } from "../observability/malformed.js";
+import { peerMetrics } from "../observability/metrics.js";
+import type { InstanceRecord, Message } from "../protocol/mod.js";
+import { DealerChannel } from "../transport/dealer-channel.js";
+import type { CallOptions, JobResult } from "../worker/jobs.js";
+import { choosePeer } from "./peer-choice.js";
+import { type ConnectionState, PeerConnection } from "./peer-connection.js";
+
+export interface PeerClientOptions {
+  mapperEndpoint: string;
+  /** Share a member's control channel to the mapper instead of opening another. */
+  control?: DealerChannel;
+  logger?: Logger;
+  metrics?: MetricsRegistry;
+  defaultTimeoutMs?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Sends jobs straight to workers, peer to peer: the mapper only tells us who exists and how loaded
+ * they are. Each call has a deadline; the instance is chosen by power of two choices on load;
+ * BUSY is retried on another instance (the job never ran), and so are timeouts and dropped
+ * connections for jobs marked retryable.
+ */
+export class PeerClient {
+  readonly directory = new DirectoryCache();
+  readonly #watcher: DirectoryWatcher;
+  readonly #control: DealerChannel;
+  readonly #ownsControl: boolean;
+  readonly #connections = new Map<string, PeerConnection>();
+  /** Services this client has called: it keeps connections to their instances. */
+  readonly #wanted = new Set<string>();
+  readonly #logger: Logger;
+  readonly #metrics: ReturnType<typeof peerMetrics>;
+  readonly #reportMalformed: ReturnType<typeof malformedReporter>;
+  readonly #defaultTimeoutMs: number;
+
+  constructor(options: PeerClientOptions) {
+    this.#logger = options.logger ?? silentLogger();
+    const registry = options.metrics ?? defaultMetricsRegistry;
+    this.#metrics = peerMetrics(registry);
+    this.#reportMalformed = malformedReporter("peer", this.#logger, registry);
+    this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 5000;
+    this.#ownsControl = options.control === undefined;
+    this.#control =
+      options.control ?? new DealerChannel(options.mapperEndpoint, { onMalformed: this.#reportMalformed });
+    this.#watcher = new DirectoryWatcher({
+      control: this.#control,
+      mapperEndpoint: options.mapperEndpoint,
+      cache: this.directory,
+      logger: this.#logger,
+      onMalformed: this.#reportMalformed,
+      onDiff: (diff) => this.#onDirectoryDiff(diff),
+    });
+  }
+
+  /** Resolves once the first directory has arrived from the mapper. */
+  get ready(): Promise<void> {
+    return this.#watcher.ready;
+  }
+
+  /** Epoch ms of the mapper's last event (0 before any). */
+  get lastDirectoryEventAt(): number {
+    return this.#watcher.lastEventAt;
+  }
+
+  async call(
+    service: string,
+    job: string,
+    payload: Uint8Array,
+    options: CallOptions = {},
+  ): Promise<JobResult> {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      return await this.#callWithRetries(service, job, payload, options);
+    } catch (error) {
+      outcome = error instanceof MeshError ? error.code.toLowerCase() : "error";
+      throw error;
+    } finally {
+      this.#metrics.requestDuration.observe(
+        { service_name: service, job, outcome },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  close(): void {
+    this.#watcher.close();
+    for (const connection of this.#connections.values()) connection.close();
+    this.#connections.clear();
+    if (this.#ownsControl) this.#control.close();
+  }
+
+  async #callWithRetries(
+    service: string,
+    job: string,
+    payload: Uint8Array,
+    options: CallOptions,
+  ): Promise<JobResult> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.#defaultTimeoutMs);
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const traceId = options.traceId ?? randomUUID();
+    const contentType = options.contentType ?? "application/octet-stream";
+    await this.#want(service, deadline);
+
+    const tried = new Set<string>();
+    let lastFailure: MeshError | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const timeoutMs = deadline - Date.now();
+      if (timeoutMs <= 0) break;
+      const connection = this.#pick(service, tried);
+      if (!connection) break;
+      tried.add(connection.record.instanceId);
+      if (attempt > 1 && lastFailure)
+        this.#metrics.retries.inc({ service_name: service, reason: lastFailure.code.toLowerCase() });
+
+      let reply: Message;
+      try {
+        reply = await connection.channel.request(
+          "REQUEST",
+          { service, job, timeoutMs, traceId, contentType },
+          timeoutMs,
+          payload,
+        );
+      } catch (error) {
+        const failure =
+          error instanceof MeshError ? error : new MeshError(CallFailure.SEND_FAILED, String(error));
+        this.#recordFailure(connection, failure);
+        if (!options.retryable) throw failure;
+        lastFailure = failure;
+        continue;
+      }
+      if (reply.type === "REPLY") {
+        connection.recordSuccess();
+        return { payload: reply.payload ?? EMPTY, contentType: reply.header.contentType };
+      }
+      if (reply.type === "BUSY") {
+        this.directory.updateLoad(service, connection.record.instanceId, reply.header.load);
+        lastFailure = new MeshError(CallFailure.BUSY, `${connection.record.instanceId} is busy`);
+        continue;
+      }
+      if (reply.type === "ERROR") throw new MeshError(reply.header.code, reply.header.message);
+      throw new MeshError(
+        CallFailure.SEND_FAILED,
+        `unexpected ${reply.type} from ${connection.record.instanceId}`,
+      );
+    }
+    if (lastFailure) throw lastFailure;
+    if (Date.now() >= deadline)
+      throw new MeshError(CallFailure.TIMEOUT, `no ${service} answered ${job} in time`);
+    throw new MeshError(CallFailure.NO_PEER, `no available instance of ${service}`);
+  }
+
+  /** Opens connections to a service's instances on first use; waits (within the deadline) for the directory. */
+  async #want(service: string, deadline: number): Promise<void> {
+    if (this.#wanted.has(service)) return;
+    this.#wanted.add(service);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([this.#watcher.ready, timeout]).finally(() => clearTimeout(timer));
+    for (const instance of this.directory.instances(service)) this.#connect(instance);
+  }
+
+  #pick(service: string, tried: ReadonlySet<string>): PeerConnection | undefined {
+    const now = Date.now();
+    const candidates = [];
+    for (const instance of this.directory.instances(service)) {
+      const connection = this.#connections.get(instance.instanceId) ?? this.#connect(instance);
+      connection.record = instance;
+      if (!tried.has(instance.instanceId) && connection.available(now))
+        candidates.push(connection.asCandidate());
+    }
+    return choosePeer(candidates)?.connection;
+  }
+
+  #recordFailure(connection: PeerConnection, failure: MeshError): void {
+    if (failure.code === CallFailure.CLOSED) return;
+    if (connection.recordFailure(Date.now())) {
+      this.#metrics.ejections.inc({ service_name: connection.record.service, reason: "failures" });
+      this.#logger.warn("peer keeps failing: resting it", {
+        peer: connection.record.instanceId,
+        reason: failure.code,
+      });
+    }
+  }
+
+  #connect(instance: InstanceRecord): PeerConnection {
+    const connection = new PeerConnection(
+      instance,
+      { onMalformed: this.#reportMalformed, zmtpHeartbeatMs: 1000 },
+      (peer, state) => this.#onConnectionState(peer, state),
+    );
+    this.#connections.set(instance.instanceId, connection);
+    return connection;
+  }
+
+  #onConnectionState(connection: PeerConnection, state: ConnectionState): void {
+    if (state !== "down") return;
+    this.#metrics.ejections.inc({ service_name: connection.record.service, reason: "disconnect" });
+    this.#logger.info("peer connection dropped: not routing to it", { peer: connection.record.instanceId });
+  }
+
+  #onDirectoryDiff(diff: DirectoryDiff): void {
+    for (const instance of diff.removed) {
+      this.#connections.get(instance.instanceId)?.close();
+      this.#connections.delete(instance.instanceId);
+    }
+    for (const instance of diff.added) {
+      if (this.#wanted.has(instance.service) && !this.#connections.has(instance.instanceId))
+        this.#connect(instance);
+    }
+    for (const service of this.directory.services()) {
+      this.#metrics.directorySize.set({ service_name: service }, this.directory.instances(service).length);
+    }
+  }
+}

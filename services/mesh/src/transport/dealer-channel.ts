@@ -1,0 +1,150 @@
+import { Dealer } from "zeromq";
+import { CallFailure, MeshError } from "../errors.js";
+import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
+import { SocketWriter } from "./socket-writer.js";
+
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+type Requestable = "REGISTER" | "HEARTBEAT" | "DEREGISTER" | "GET_PEERS" | "REQUEST";
+
+export interface DealerChannelOptions {
+  /** Called for every undecodable reply. */
+  onMalformed: (failure: Extract<ReturnType<typeof decode>, { ok: false }>) => void;
+  /** Connection state as ZeroMQ reports it (TCP connected and ZMTP handshake done, or dropped). */
+  onConnectionChange?: (up: boolean) => void;
+  /** Fail requests in flight at once when the connection drops (peers), or let them time out (mapper). */
+  failPendingOnDisconnect?: boolean;
+  /** ZMTP heartbeats: notice a frozen peer whose TCP connection still looks open. */
+  zmtpHeartbeatMs?: number;
+}
+
+interface Pending {
+  resolve: (message: Message) => void;
+  reject: (error: MeshError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One DEALER connection with request/reply correlation by message id, a deadline on every request,
+ * one reader loop and one writer (see SocketWriter). Replies to requests that already timed out are
+ * dropped. Used for the control channel to the mapper and for each peer connection.
+ */
+export class DealerChannel {
+  readonly #socket: Dealer;
+  readonly #writer: SocketWriter;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+  #up = false;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly options: DealerChannelOptions,
+  ) {
+    const heartbeat = options.zmtpHeartbeatMs;
+    this.#socket = new Dealer({
+      linger: 0,
+      // A peer that is gone must not wedge our writer: refuse at the high-water mark instead of blocking.
+      sendTimeout: 0,
+      sendHighWaterMark: 1000,
+      maxMessageSize: 32 << 20,
+      reconnectInterval: 100,
+      reconnectMaxInterval: 1000,
+      ...(heartbeat ? { heartbeatInterval: heartbeat, heartbeatTimeout: heartbeat * 3 } : {}),
+    });
+    this.#writer = new SocketWriter(this.#socket, () => {});
+    this.#socket.connect(endpoint);
+    void this.#read();
+    void this.#watchConnection();
+  }
+
+  get connected(): boolean {
+    return this.#up;
+  }
+
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  request<K extends Requestable>(
+    type: K,
+    header: WithoutId<Headers[K]>,
+    timeoutMs: number,
+    payload?: Uint8Array,
+  ): Promise<Message> {
+    if (this.#closed)
+      return Promise.reject(new MeshError(CallFailure.CLOSED, `channel to ${this.endpoint} is closed`));
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
+    return new Promise<Message>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new MeshError(CallFailure.TIMEOUT, `no answer from ${this.endpoint} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      const frames = encode(type as MessageTypeName, { ...header, id } as Headers[K], payload);
+      this.#writer.send(frames).catch((error: unknown) => {
+        this.#settle(id)?.reject(
+          new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`),
+        );
+      });
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failAll(CallFailure.CLOSED, "channel closed");
+    this.#socket.close();
+  }
+
+  #settle(id: number): Pending | undefined {
+    const pending = this.#pending.get(id);
+    if (!pending) return undefined;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    return pending;
+  }
+
+  #failAll(code: string, reason: string): void {
+    for (const id of [...this.#pending.keys()]) {
+      this.#settle(id)?.reject(new MeshError(code, `${reason}: ${this.endpoint}`));
+    }
+  }
+
+  async #read(): Promise<void> {
+    try {
+      for await (const frames of this.#socket) {
+        const decoded = decode(frames);
+        if (!decoded.ok) {
+          this.options.onMalformed(decoded);
+          continue;
+        }
+        const id = idOf(decoded.message);
+        if (id !== undefined) this.#settle(id)?.resolve(decoded.message);
+      }
+    } catch {
+      // The socket was closed under the loop: nothing left to read.
+    }
+  }
+
+  async #watchConnection(): Promise<void> {
+    try {
+      for await (const event of this.#socket.events) {
+        if (event.type === "handshake") this.#setUp(true);
+        else if (event.type === "disconnect") {
+          this.#setUp(false);
+          if (this.options.failPendingOnDisconnect)
+            this.#failAll(CallFailure.DISCONNECTED, "connection dropped");
+        }
+      }
+    } catch {
+      // Observer closed with the socket.
+    }
+  }
+
+  #setUp(up: boolean): void {
+    if (this.#up === up) return;
+    this.#up = up;
+    this.options.onConnectionChange?.(up);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Logger } from "../observability/logger.js";
+
+/** What a job handler receives: the payload as raw bytes plus what travelled with it. */
+export interface JobRequest {
+  job: string;
+  payload: Uint8Array;
+  contentType: string;
+  traceId: string;
+}
+
+export interface JobResult {
+  payload: Uint8Array;
+  contentType: string;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  /** The job is safe to run twice: it may be retried on another instance after a timeout or disconnect. */
+  retryable?: boolean;
+  maxAttempts?: number;
+  contentType?: string;
+  traceId?: string;
+}
+
+export interface JobContext {
+  /** The request id that follows this job across hops; passed on by `call`. */
+  traceId: string;
+  /** Epoch ms after which the caller has given up. */
+  deadline: number;
+  logger: Logger;
+  /** Calls another service through the mesh, within this job's deadline and under its trace id. */
+  call(service: string, job: string, payload: Uint8Array, options?: CallOptions): Promise<JobResult>;
+}
+
+export type JobHandler = (request: JobRequest, context: JobContext) => Promise<JobResult> | JobResult;
+
+/** The default export of a thread module: runs on a worker thread, so it gets no context. */
+export type ThreadJobHandler = (request: JobRequest) => Promise<JobResult> | JobResult;
+
+interface JobLimits {
+  /** Jobs of this type that run at once (threads, for a thread job). */
+  concurrency: number;
+  /** Jobs of this type that may wait for a slot; past that the worker answers BUSY. */
+  queueCapacity: number;
+}
+
+/** A job type a worker serves: on the event loop (`run`) or, for CPU-bound work, on a thread pool. */
+export type JobDefinition = JobLimits & ({ run: JobHandler } | { threadModule: URL | string });
+
+export const JSON_CONTENT_TYPE = "application/json";
+
+export function jsonResult(value: unknown): JobResult {
+  return { payload: Buffer.from(JSON.stringify(value)), contentType: JSON_CONTENT_TYPE };
+}
+
+export function parseJson<T = unknown>(payload: Uint8Array): T {
+  return JSON.parse(
+    Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8"),
+  ) as T;
+}

@@ -1,0 +1,28 @@
+import { Piscina } from "piscina";
+import type { JobRequest, JobResult } from "./jobs.js";
+
+/**
+ * Worker threads for CPU-bound jobs, so the event loop stays free for heartbeats and socket I/O
+ * (a worker burning 100% CPU on the loop would miss heartbeats and be expired by mistake).
+ * Admission control stays with BoundedJobQueue: the pool never holds more than `threads` tasks.
+ */
+export class ThreadPool {
+  readonly #pool: Piscina;
+
+  constructor(module: URL | string, threads: number) {
+    this.#pool = new Piscina({
+      filename: module instanceof URL ? module.href : module,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  run(request: JobRequest): Promise<JobResult> {
+    return this.#pool.run(request) as Promise<JobResult>;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { waitFor } from "./wait-for.js";
+
+export const repoRoot = resolve(__dirname, "../../../..");
+
+export type LogLine = Record<string, unknown> & { message?: string };
+
+/** A service started as a real child process, with its JSON log lines collected for assertions. */
+export class ServiceProcess {
+  readonly logs: LogLine[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly child: ChildProcess;
+
+  constructor(script: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, [resolve(repoRoot, script)], {
+      env: { ...process.env, LOG_LEVEL: "debug", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.exited = new Promise((done) => this.child.once("exit", (code, signal) => done({ code, signal })));
+    let buffered = "";
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ message: line });
+        }
+      }
+    });
+    this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString("utf8")));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  waitForLog(message: string, timeoutMs = 10_000): Promise<LogLine> {
+    return waitFor(
+      `log "${message}" from pid ${this.pid}`,
+      () => this.logs.find((line) => line.message === message),
+      timeoutMs,
+    );
+  }
+
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    if (this.running) this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    this.kill("SIGKILL");
+    await this.exited;
+  }
+}
+
+export const MAPPER_SCRIPT = "services/mapper/dist/src/main.js";
+export const ECHO_WORKER_SCRIPT = "services/mesh/dist/examples/echo-worker.js";
+
+/** Starts a mapper on free ports (or on `port` to simulate a restart) and returns its control endpoint. */
+export async function startMapperProcess(
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<{ mapper: ServiceProcess; endpoint: string }> {
+  const mapper = new ServiceProcess(MAPPER_SCRIPT, {
+    MAPPER_BIND: `tcp://127.0.0.1:${port}`,
+    MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
+    METRICS_PORT: "0",
+    ...env,
+  });
+  const listening = await mapper.waitForLog("mapper listening");
+  return { mapper, endpoint: String(listening.endpoint) };
+}
+
+/** Starts the example echo worker; resolves once it listens (registration is for the test to await). */
+export async function startEchoWorker(
+  mapperEndpoint: string,
+  env: Record<string, string> = {},
+): Promise<{ worker: ServiceProcess; instanceId: string; endpoint: string }> {
+  const worker = new ServiceProcess(ECHO_WORKER_SCRIPT, { MAPPER_ENDPOINT: mapperEndpoint, ...env });
+  const listening = await worker.waitForLog("worker listening");
+  return { worker, instanceId: String(listening.instance), endpoint: String(listening.endpoint) };
+}
