@@ -5,7 +5,7 @@ const instance = (instanceId: string, service = "echo"): InstanceRecord => ({
   service,
   instanceId,
   endpoint: "tcp://127.0.0.1:7000",
-  load: { inFlight: 0, queued: 0, capacity: 4, utilization: 0, latencyMs: 0 },
+  load: { inFlight: 0, queued: 0, capacity: 4, utilization: 0, jobs: {}, latencyMs: 0 },
   state: "passing",
   registeredAt: 0,
   silentForMs: 0,
@@ -37,7 +37,14 @@ describe("directory cache", () => {
   it("applies changes, and a BUSY reply's load updates the record", () => {
     const cache = new DirectoryCache();
     cache.applyChange({ kind: "registered", instance: instance("a") });
-    cache.updateLoad("echo", "a", { inFlight: 2, queued: 2, capacity: 4, utilization: 1, latencyMs: 3 });
+    cache.updateLoad("echo", "a", {
+      inFlight: 2,
+      queued: 2,
+      capacity: 4,
+      utilization: 1,
+      jobs: { echo: { used: 4, slots: 4 } },
+      latencyMs: 3,
+    });
     expect(cache.get("echo", "a")?.load.utilization).toBe(1);
     expect(cache.applyChange({ kind: "expired", instance: instance("a") }).removed).toHaveLength(1);
     expect(cache.services()).toEqual([]);

@@ -43,8 +43,8 @@ describe("peer choice (power of two choices)", () => {
     }
   });
 
-  it("skips saturated and overdue instances while a passing one exists", () => {
-    const peers = [candidate("full", 0, "warning"), candidate("late", 0, "critical"), candidate("ok", 0.95)];
+  it("skips instances full for the job and overdue ones while one with room exists", () => {
+    const peers = [candidate("full", 1, "warning"), candidate("late", 0, "critical"), candidate("ok", 0.95)];
     for (let i = 0; i < 50; i++) expect(choosePeer(peers)?.instanceId).toBe("ok");
   });
 

@@ -7,7 +7,14 @@ import {
   PROTOCOL_VERSION,
 } from "../src/protocol/mod.js";
 
-const load = { inFlight: 1, queued: 2, capacity: 8, utilization: 0.375, latencyMs: 4.2 };
+const load = {
+  inFlight: 1,
+  queued: 2,
+  capacity: 8,
+  utilization: 0.375,
+  jobs: { render: { used: 3, slots: 8 } },
+  latencyMs: 4.2,
+};
 const request = {
   id: 7,
   service: "image-worker",

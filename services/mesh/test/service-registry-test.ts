@@ -1,6 +1,13 @@
 import { ServiceRegistry } from "../src/mapper/registry.js";
 
-const load = (utilization: number) => ({ inFlight: 0, queued: 0, capacity: 4, utilization, latencyMs: 1 });
+const load = (utilization: number) => ({
+  inFlight: 0,
+  queued: 0,
+  capacity: 4,
+  utilization,
+  jobs: { echo: { used: Math.round(utilization * 4), slots: 4 } },
+  latencyMs: 1,
+});
 const register = (instanceId: string, service = "echo") => ({
   id: 1,
   service,

@@ -14,6 +14,8 @@ export interface DirectoryWatcherOptions {
   onDiff?: (diff: DirectoryDiff) => void;
   /** How long to wait for the mapper's first answer before asking again. */
   retryMs?: number;
+  /** Silence from the events socket after which the directory is fetched again (the mapper may have moved port). */
+  staleAfterMs?: number;
 }
 
 /**
@@ -23,13 +25,21 @@ export interface DirectoryWatcherOptions {
 export class DirectoryWatcher {
   readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
   readonly ready: Promise<void>;
+  readonly #staleTimer: NodeJS.Timeout;
   #closed = false;
   #lastEventAt = 0;
+  #eventsEndpoint: string | undefined;
 
   constructor(private readonly options: DirectoryWatcherOptions) {
     this.#subscriber.subscribe();
     this.ready = this.#fetchFirst();
     this.ready.then(() => this.#listen()).catch(() => {});
+    const staleAfterMs = options.staleAfterMs ?? 3000;
+    this.#staleTimer = setInterval(() => {
+      if (this.#eventsEndpoint && Date.now() - this.#lastEventAt > staleAfterMs)
+        void this.#refetch(staleAfterMs);
+    }, staleAfterMs);
+    this.#staleTimer.unref();
   }
 
   /** Epoch ms of the last event from the mapper (0 before any): a stale directory shows here. */
@@ -39,6 +49,7 @@ export class DirectoryWatcher {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#staleTimer);
     this.#subscriber.close();
   }
 
@@ -49,12 +60,34 @@ export class DirectoryWatcher {
         const reply = await control.request("GET_PEERS", {}, retryMs);
         if (reply.type !== "PEERS") throw new Error(`mapper answered ${reply.type}`);
         this.#apply(this.options.cache.applySnapshot({ ...reply.header, partial: false }));
-        this.#subscriber.connect(siblingEndpoint(mapperEndpoint, reply.header.eventsPort));
+        this.#follow(siblingEndpoint(mapperEndpoint, reply.header.eventsPort));
         return;
       } catch (error) {
         logger.warn("mapper not answering, asking again", { mapperEndpoint, error: String(error) });
       }
     }
+  }
+
+  /**
+   * The events have gone quiet: ask the mapper again. Merged, not applied, since a mapper that just
+   * restarted does not yet know every member. Silently does nothing while the mapper is down.
+   */
+  async #refetch(timeoutMs: number): Promise<void> {
+    const { control, mapperEndpoint, cache, logger } = this.options;
+    const reply = await control.request("GET_PEERS", {}, timeoutMs).catch(() => undefined);
+    if (reply?.type !== "PEERS") return;
+    this.#apply(cache.applySnapshot({ ...reply.header, partial: true }));
+    const eventsEndpoint = siblingEndpoint(mapperEndpoint, reply.header.eventsPort);
+    if (eventsEndpoint !== this.#eventsEndpoint) {
+      logger.info("mapper events moved", { from: this.#eventsEndpoint, to: eventsEndpoint });
+      this.#follow(eventsEndpoint);
+    }
+  }
+
+  #follow(eventsEndpoint: string): void {
+    if (this.#eventsEndpoint) this.#subscriber.disconnect(this.#eventsEndpoint);
+    this.#eventsEndpoint = eventsEndpoint;
+    this.#subscriber.connect(eventsEndpoint);
   }
 
   async #listen(): Promise<void> {

@@ -3,14 +3,19 @@ import type { HealthState } from "../protocol/mod.js";
 export interface Candidate {
   instanceId: string;
   state: HealthState;
-  /** Load the instance last reported (heartbeat or BUSY reply): (in flight + queued) / capacity. */
+  /** Load of the job type wanted, as the instance last reported it (heartbeat or BUSY reply). */
   utilization: number;
   capacity: number;
   /** Requests this caller has outstanding on the instance: fresher than any report. */
   inFlight: number;
 }
 
-const PREFERENCE: readonly HealthState[] = ["passing", "warning", "critical"];
+/** Preference tiers: first instances with room for the job, then full ones, then those whose heartbeats are late. */
+const TIERS: readonly ((candidate: Candidate) => boolean)[] = [
+  (candidate) => candidate.state !== "critical" && candidate.utilization < 1,
+  (candidate) => candidate.state !== "critical",
+  () => true,
+];
 
 /** Lower is better: what the instance reported plus what we have sent it since. */
 export function score(candidate: Candidate): number {
@@ -20,14 +25,14 @@ export function score(candidate: Candidate): number {
 /**
  * Power of two choices: sample two candidates at random and take the less loaded. Close to
  * least-loaded without herding every caller onto the same instance between load reports.
- * Saturated (warning) and overdue (critical) instances are used only when no better one exists.
+ * Instances full for this job type, and overdue (critical) ones, are used only when no better one exists.
  */
 export function choosePeer<C extends Candidate>(
   candidates: readonly C[],
   random: () => number = Math.random,
 ): C | undefined {
-  for (const state of PREFERENCE) {
-    const pool = candidates.filter((candidate) => candidate.state === state);
+  for (const eligible of TIERS) {
+    const pool = candidates.filter(eligible);
     if (pool.length > 0) return pickOfTwo(pool, random);
   }
   return undefined;

@@ -7,10 +7,10 @@ import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
 import type { InstanceRecord, Message } from "../protocol/mod.js";
-import { DealerChannel } from "../transport/dealer-channel.js";
+import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
 import type { CallOptions, JobResult } from "../worker/jobs.js";
 import { choosePeer } from "./peer-choice.js";
-import { type ConnectionState, PeerConnection } from "./peer-connection.js";
+import { PeerConnection } from "./peer-connection.js";
 
 export interface PeerClientOptions {
   mapperEndpoint: string;
@@ -19,6 +19,8 @@ export interface PeerClientOptions {
   logger?: Logger;
   metrics?: MetricsRegistry;
   defaultTimeoutMs?: number;
+  /** Silence from the mapper's events after which the directory is fetched again (default 3 s). */
+  directoryStaleMs?: number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -36,8 +38,8 @@ export class PeerClient {
   readonly #control: DealerChannel;
   readonly #ownsControl: boolean;
   readonly #connections = new Map<string, PeerConnection>();
-  /** Services this client has called: it keeps connections to their instances. */
-  readonly #wanted = new Set<string>();
+  /** Services this client has called (and when their connections were opened): it keeps connections to their instances. */
+  readonly #wanted = new Map<string, Promise<void>>();
   readonly #logger: Logger;
   readonly #metrics: ReturnType<typeof peerMetrics>;
   readonly #reportMalformed: ReturnType<typeof malformedReporter>;
@@ -59,6 +61,7 @@ export class PeerClient {
       logger: this.#logger,
       onMalformed: this.#reportMalformed,
       onDiff: (diff) => this.#onDirectoryDiff(diff),
+      ...(options.directoryStaleMs ? { staleAfterMs: options.directoryStaleMs } : {}),
     });
   }
 
@@ -117,7 +120,7 @@ export class PeerClient {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const timeoutMs = deadline - Date.now();
       if (timeoutMs <= 0) break;
-      const connection = this.#pick(service, tried);
+      const connection = this.#pick(service, job, tried);
       if (!connection) break;
       tried.add(connection.record.instanceId);
       if (attempt > 1 && lastFailure)
@@ -160,26 +163,33 @@ export class PeerClient {
     throw new MeshError(CallFailure.NO_PEER, `no available instance of ${service}`);
   }
 
-  /** Opens connections to a service's instances on first use; waits (within the deadline) for the directory. */
-  async #want(service: string, deadline: number): Promise<void> {
-    if (this.#wanted.has(service)) return;
-    this.#wanted.add(service);
+  /** The first call to a service waits (within its deadline) for the directory; later calls do not wait. */
+  #want(service: string, deadline: number): Promise<void> {
+    let wanted = this.#wanted.get(service);
+    if (!wanted) {
+      wanted = this.#untilReady(deadline).then(() => {
+        for (const instance of this.directory.instances(service)) this.#connectionFor(instance);
+      });
+      this.#wanted.set(service, wanted);
+    }
+    return wanted;
+  }
+
+  async #untilReady(deadline: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     });
     await Promise.race([this.#watcher.ready, timeout]).finally(() => clearTimeout(timer));
-    for (const instance of this.directory.instances(service)) this.#connect(instance);
   }
 
-  #pick(service: string, tried: ReadonlySet<string>): PeerConnection | undefined {
+  #pick(service: string, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
     const candidates = [];
     for (const instance of this.directory.instances(service)) {
-      const connection = this.#connections.get(instance.instanceId) ?? this.#connect(instance);
-      connection.record = instance;
+      const connection = this.#connectionFor(instance);
       if (!tried.has(instance.instanceId) && connection.available(now))
-        candidates.push(connection.asCandidate());
+        candidates.push(connection.asCandidate(job));
     }
     return choosePeer(candidates)?.connection;
   }
@@ -195,7 +205,13 @@ export class PeerClient {
     }
   }
 
-  #connect(instance: InstanceRecord): PeerConnection {
+  /** The connection to an instance, opened on first need; its record is refreshed from the directory. */
+  #connectionFor(instance: InstanceRecord): PeerConnection {
+    const existing = this.#connections.get(instance.instanceId);
+    if (existing) {
+      existing.record = instance;
+      return existing;
+    }
     const connection = new PeerConnection(
       instance,
       { onMalformed: this.#reportMalformed, zmtpHeartbeatMs: 1000 },
@@ -217,9 +233,9 @@ export class PeerClient {
       this.#connections.delete(instance.instanceId);
     }
     for (const instance of diff.added) {
-      if (this.#wanted.has(instance.service) && !this.#connections.has(instance.instanceId))
-        this.#connect(instance);
+      if (this.#wanted.has(instance.service)) this.#connectionFor(instance);
     }
+    this.#metrics.directorySize.reset();
     for (const service of this.directory.services()) {
       this.#metrics.directorySize.set({ service_name: service }, this.directory.instances(service).length);
     }

@@ -1,13 +1,15 @@
 import type { InstanceRecord } from "../protocol/mod.js";
-import { DealerChannel, type DealerChannelOptions } from "../transport/dealer-channel.js";
+import {
+  type ConnectionState,
+  DealerChannel,
+  type DealerChannelOptions,
+} from "../transport/dealer-channel.js";
 import type { Candidate } from "./peer-choice.js";
 
 /** Consecutive failures (timeouts, refused sends) after which a caller stops using an instance. */
 export const EJECT_AFTER_FAILURES = 3;
 /** How long an ejected instance rests before it is tried again. */
 export const EJECTION_MS = 5000;
-
-export type ConnectionState = "connecting" | "up" | "down";
 
 /**
  * A caller's link to one instance: its own DEALER (so we choose the instance, not ZeroMQ's
@@ -17,36 +19,33 @@ export type ConnectionState = "connecting" | "up" | "down";
  */
 export class PeerConnection {
   readonly channel: DealerChannel;
-  #state: ConnectionState = "connecting";
   #failures = 0;
   #ejectedUntil = 0;
 
   constructor(
     public record: InstanceRecord,
     options: Omit<DealerChannelOptions, "onConnectionChange" | "failPendingOnDisconnect">,
-    private readonly onStateChange: (connection: PeerConnection, state: ConnectionState) => void,
+    onStateChange: (connection: PeerConnection, state: ConnectionState) => void,
   ) {
     this.channel = new DealerChannel(record.endpoint, {
       ...options,
       failPendingOnDisconnect: true,
-      onConnectionChange: (up) => this.#setState(up ? "up" : "down"),
+      onConnectionChange: (state) => onStateChange(this, state),
     });
   }
 
-  get state(): ConnectionState {
-    return this.#state;
-  }
-
   available(now: number): boolean {
-    return this.#state !== "down" && now >= this.#ejectedUntil;
+    return this.channel.state !== "down" && now >= this.#ejectedUntil;
   }
 
-  asCandidate(): Candidate & { connection: PeerConnection } {
+  asCandidate(job: string): Candidate & { connection: PeerConnection } {
+    const { load } = this.record;
+    const slots = load.jobs[job];
     return {
       instanceId: this.record.instanceId,
       state: this.record.state,
-      utilization: this.record.load.utilization,
-      capacity: this.record.load.capacity,
+      utilization: slots ? slots.used / slots.slots : load.utilization,
+      capacity: slots?.slots ?? load.capacity,
       inFlight: this.channel.inFlight,
       connection: this,
     };
@@ -67,10 +66,5 @@ export class PeerConnection {
 
   close(): void {
     this.channel.close();
-  }
-
-  #setState(state: ConnectionState): void {
-    this.#state = state;
-    this.onStateChange(this, state);
   }
 }

@@ -20,8 +20,13 @@ export const loadSchema = z.object({
   queued: z.number().int().min(0),
   /** Slots in all: concurrency plus queue capacity over every job type. */
   capacity: z.number().int().min(1),
-  /** (inFlight + queued) / capacity; 1 means every slot is taken and new work gets BUSY. */
+  /** The highest of `jobs`: 1 means some job type has every slot taken and gets BUSY. */
   utilization: z.number().min(0),
+  /** Per job type: slots taken (in flight + queued) of the slots it has (concurrency + queue capacity). */
+  jobs: z.record(
+    z.string().max(64),
+    z.object({ used: z.number().int().min(0), slots: z.number().int().min(1) }),
+  ),
   /** Recent job duration (exponentially weighted mean), in milliseconds. */
   latencyMs: z.number().min(0),
 });

@@ -9,13 +9,16 @@ type Requestable = "REGISTER" | "HEARTBEAT" | "DEREGISTER" | "GET_PEERS" | "REQU
 export interface DealerChannelOptions {
   /** Called for every undecodable reply. */
   onMalformed: (failure: Extract<ReturnType<typeof decode>, { ok: false }>) => void;
-  /** Connection state as ZeroMQ reports it (TCP connected and ZMTP handshake done, or dropped). */
-  onConnectionChange?: (up: boolean) => void;
+  /** Connection state as ZeroMQ reports it: handshake done (up), or dropped (down). */
+  onConnectionChange?: (state: ConnectionState) => void;
   /** Fail requests in flight at once when the connection drops (peers), or let them time out (mapper). */
   failPendingOnDisconnect?: boolean;
   /** ZMTP heartbeats: notice a frozen peer whose TCP connection still looks open. */
   zmtpHeartbeatMs?: number;
 }
+
+/** "connecting" until the first handshake; "down" once a connection dropped, until the next handshake. */
+export type ConnectionState = "connecting" | "up" | "down";
 
 interface Pending {
   resolve: (message: Message) => void;
@@ -34,7 +37,7 @@ export class DealerChannel {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
-  #up = false;
+  #state: ConnectionState = "connecting";
 
   constructor(
     readonly endpoint: string,
@@ -52,13 +55,14 @@ export class DealerChannel {
       ...(heartbeat ? { heartbeatInterval: heartbeat, heartbeatTimeout: heartbeat * 3 } : {}),
     });
     this.#writer = new SocketWriter(this.#socket, () => {});
+    // Watch before connecting: events emitted before the observer exists are lost.
+    void this.#watchConnection();
     this.#socket.connect(endpoint);
     void this.#read();
-    void this.#watchConnection();
   }
 
-  get connected(): boolean {
-    return this.#up;
+  get state(): ConnectionState {
+    return this.#state;
   }
 
   get inFlight(): number {
@@ -128,11 +132,12 @@ export class DealerChannel {
   }
 
   async #watchConnection(): Promise<void> {
+    const events = this.#socket.events;
     try {
-      for await (const event of this.#socket.events) {
-        if (event.type === "handshake") this.#setUp(true);
+      for await (const event of events) {
+        if (event.type === "handshake") this.#setState("up");
         else if (event.type === "disconnect") {
-          this.#setUp(false);
+          this.#setState("down");
           if (this.options.failPendingOnDisconnect)
             this.#failAll(CallFailure.DISCONNECTED, "connection dropped");
         }
@@ -142,9 +147,9 @@ export class DealerChannel {
     }
   }
 
-  #setUp(up: boolean): void {
-    if (this.#up === up) return;
-    this.#up = up;
-    this.options.onConnectionChange?.(up);
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.options.onConnectionChange?.(state);
   }
 }

@@ -8,7 +8,7 @@ const LATENCY_SMOOTHING = 0.2;
 export class LoadTracker {
   #latencyMs = 0;
 
-  constructor(private readonly queues: Iterable<BoundedJobQueue>) {}
+  constructor(private readonly queues: ReadonlyMap<string, BoundedJobQueue>) {}
 
   recordLatency(ms: number): void {
     this.#latencyMs =
@@ -19,17 +19,22 @@ export class LoadTracker {
     let inFlight = 0;
     let queued = 0;
     let capacity = 0;
-    for (const queue of this.queues) {
+    let utilization = 0;
+    const jobs: Load["jobs"] = {};
+    for (const [job, queue] of this.queues) {
       inFlight += queue.inFlight;
       queued += queue.queued;
       capacity += queue.size;
+      const used = queue.inFlight + queue.queued;
+      jobs[job] = { used, slots: queue.size };
+      utilization = Math.max(utilization, used / queue.size);
     }
-    capacity = Math.max(capacity, 1);
     return {
       inFlight,
       queued,
-      capacity,
-      utilization: (inFlight + queued) / capacity,
+      capacity: Math.max(capacity, 1),
+      utilization,
+      jobs,
       latencyMs: round(this.#latencyMs),
     };
   }

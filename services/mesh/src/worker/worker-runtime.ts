@@ -68,7 +68,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const jobs = new Map<string, ServedJob>(
     Object.entries(options.jobs).map(([name, def]) => [name, serve(def)]),
   );
-  const loadTracker = new LoadTracker([...jobs.values()].map((job) => job.queue));
+  const loadTracker = new LoadTracker(new Map([...jobs].map(([name, job]) => [name, job.queue])));
   const load = () => {
     const current = loadTracker.current();
     metrics.load.set(current.utilization);

@@ -88,3 +88,18 @@ export async function startEchoWorker(
   const listening = await worker.waitForLog("worker listening");
   return { worker, instanceId: String(listening.instance), endpoint: String(listening.endpoint) };
 }
+
+/** The processes a test file started: all killed after each test, whatever happened. */
+export class ProcessGroup {
+  readonly #processes: ServiceProcess[] = [];
+
+  add<T extends { [key: string]: unknown }>(started: T): T {
+    for (const value of Object.values(started))
+      if (value instanceof ServiceProcess) this.#processes.push(value);
+    return started;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.#processes.splice(0).map((child) => child.stop()));
+  }
+}

@@ -1,0 +1,145 @@
+import { Dealer } from "zeromq";
+import { PeerClient } from "../src/mod.js";
+import { decode, encode } from "../src/protocol/mod.js";
+import {
+  MAPPER_SCRIPT,
+  ProcessGroup,
+  ServiceProcess,
+  startEchoWorker,
+  startMapperProcess,
+} from "./support/service-process.js";
+import { waitFor } from "./support/wait-for.js";
+
+const INTERVAL = 500;
+const group = new ProcessGroup();
+let client: PeerClient | undefined;
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await group.stopAll();
+});
+
+async function mesh(workers: number) {
+  const { mapper, endpoint } = group.add(
+    await startMapperProcess({ HEARTBEAT_INTERVAL_MS: String(INTERVAL) }),
+  );
+  const started = [];
+  for (let i = 0; i < workers; i++) {
+    started.push(group.add(await startEchoWorker(endpoint, { HEARTBEAT_INTERVAL_MS: String(INTERVAL) })));
+  }
+  client = new PeerClient({ mapperEndpoint: endpoint });
+  await client.ready;
+  const peers = client;
+  await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
+  return { mapper, endpoint, workers: started, client: peers };
+}
+
+describe("mapper directory", () => {
+  it("lists registered workers with their endpoint, load and state", async () => {
+    const { workers, client } = await mesh(2);
+    const listed = client.directory
+      .instances("echo")
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    const expected = workers
+      .map((w) => ({ instanceId: w.instanceId, endpoint: w.endpoint }))
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    expect(listed.map((i) => ({ instanceId: i.instanceId, endpoint: i.endpoint }))).toEqual(expected);
+    for (const instance of listed) {
+      expect(instance.state).toBe("passing");
+      expect(instance.load.capacity).toBeGreaterThan(0);
+    }
+  });
+
+  it("expires a SIGKILLed worker after missed heartbeats and publishes the change", async () => {
+    const { mapper, workers, client } = await mesh(2);
+    const [victim] = workers;
+    if (!victim) throw new Error("no worker");
+    const killedAt = Date.now();
+    victim.worker.kill("SIGKILL");
+    const expired = await mapper.waitForLog("instance expired", 10 * INTERVAL);
+    expect(expired.member).toBe(victim.instanceId);
+    // Expiry comes after three silent intervals, counted from the last heartbeat (up to one before the kill).
+    const waited = Date.parse(String(expired.timestamp)) - killedAt;
+    expect(waited).toBeGreaterThanOrEqual(2 * INTERVAL - 100);
+    await waitFor("the watcher to drop the expired worker", () =>
+      client.directory.instances("echo").every((i) => i.instanceId !== victim.instanceId),
+    );
+    expect(client.directory.instances("echo")).toHaveLength(1);
+  });
+
+  it("removes a worker at once when it deregisters on SIGTERM", async () => {
+    const { mapper, workers } = await mesh(1);
+    workers[0]?.worker.kill("SIGTERM");
+    await mapper.waitForLog("instance deregistered", 2 * INTERVAL);
+    expect(mapper.logs.some((line) => line.message === "instance expired")).toBe(false);
+  });
+
+  it("answers malformed messages with ERROR, counts them, and keeps serving", async () => {
+    const { mapper, endpoint, client } = await mesh(1);
+    const raw = new Dealer({ linger: 0, receiveTimeout: 2000 });
+    raw.connect(endpoint);
+    try {
+      const garbage: Buffer[][] = [
+        [Buffer.from("GET / HTTP/1.1")],
+        [Buffer.from([0x5a, 0x4d, 9, 0x04]), Buffer.from("{}")],
+        [Buffer.from([0x5a, 0x4d, 1, 0x04]), Buffer.from("{not json")],
+        [Buffer.from([0x5a, 0x4d, 1, 0x66]), Buffer.from("{}")],
+        encode("REQUEST", {
+          id: 9,
+          service: "echo",
+          job: "noop",
+          timeoutMs: 10,
+          traceId: "t",
+          contentType: "x",
+        }),
+      ];
+      const codes = [];
+      for (const frames of garbage) {
+        await raw.send(frames);
+        const reply = decode(await raw.receive());
+        codes.push(reply.ok && reply.message.type === "ERROR" ? reply.message.header.code : "no error reply");
+      }
+      expect(codes).toEqual([
+        "MALFORMED",
+        "UNSUPPORTED_VERSION",
+        "MALFORMED",
+        "UNKNOWN_TYPE",
+        "UNEXPECTED_TYPE",
+      ]);
+      await raw.send(encode("GET_PEERS", { id: 10, service: "echo" }));
+      const peers = decode(await raw.receive());
+      expect(peers.ok && peers.message.type === "PEERS" && peers.message.header.instances).toHaveLength(1);
+    } finally {
+      raw.close();
+    }
+    expect(client.directory.instances("echo")).toHaveLength(1);
+    const { port } = await mapper.waitForLog("metrics listening");
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /zmesh_malformed_messages_total\{socket="mapper",reason="MALFORMED",service="mapper"\} 2/,
+    );
+    expect(metrics).toMatch(
+      /zmesh_malformed_messages_total\{socket="mapper",reason="UNKNOWN_TYPE",service="mapper"\} 1/,
+    );
+  });
+
+  it("refuses to start with a bad setting, naming the variable and what it allows", async () => {
+    const mapper = group.add({
+      mapper: new ServiceProcess(MAPPER_SCRIPT, { HEARTBEAT_INTERVAL_MS: "soon", MAPPER_BIND: "http://x" }),
+    }).mapper;
+    const { code } = await mapper.exited;
+    expect(code).toBe(2);
+    const stderr = mapper.stderr.join("");
+    expect(stderr).toContain('HEARTBEAT_INTERVAL_MS: expected an integer from 100 to 60000 (got "soon")');
+    expect(stderr).toContain("MAPPER_BIND: expected a ZeroMQ endpoint");
+  });
+
+  it("names the variable when its port is taken", async () => {
+    const { endpoint } = group.add(await startMapperProcess());
+    const second = group.add({
+      mapper: new ServiceProcess(MAPPER_SCRIPT, { MAPPER_BIND: endpoint, METRICS_PORT: "0" }),
+    }).mapper;
+    expect((await second.exited).code).toBe(2);
+    expect(second.stderr.join("")).toContain(`address in use: ${endpoint} (MAPPER_BIND)`);
+  });
+});

@@ -1,0 +1,107 @@
+import { PeerClient, parseJson } from "../src/mod.js";
+import { ProcessGroup, startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { waitFor } from "./support/wait-for.js";
+
+const INTERVAL = 500;
+const group = new ProcessGroup();
+let client: PeerClient | undefined;
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await group.stopAll();
+});
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
+
+async function mesh(workers: number, port = 0) {
+  const { mapper, endpoint } = group.add(await startMapperProcess(env, port));
+  const started = [];
+  for (let i = 0; i < workers; i++) started.push(group.add(await startEchoWorker(endpoint, env)));
+  client = new PeerClient({
+    mapperEndpoint: endpoint,
+    defaultTimeoutMs: 2000,
+    directoryStaleMs: 2 * INTERVAL,
+  });
+  const peers = client;
+  await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
+  return { mapper, endpoint, workers: started, client: peers };
+}
+
+describe("peer failover", () => {
+  it("a worker calls another worker through the mesh, keeping the trace id", async () => {
+    const { client } = await mesh(2);
+    const reply = await client.call(
+      "echo",
+      "relay",
+      json({ service: "echo", job: "sleep", body: { ms: 1 } }),
+      {
+        traceId: "trace-relay-1",
+      },
+    );
+    const body = parseJson<{ relayedBy: string; reply: { by: string } }>(reply.payload);
+    expect(body.relayedBy).toMatch(/^echo-/);
+    expect(body.reply.by).toMatch(/^echo-/);
+  });
+
+  it("stops routing to a SIGKILLed worker at once, long before the mapper expires it", async () => {
+    const { mapper, workers, client } = await mesh(2);
+    const [victim, survivor] = workers;
+    if (!victim || !survivor) throw new Error("two workers expected");
+    const servedBy = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      servedBy.add(
+        parseJson<{ by: string }>((await client.call("echo", "sleep", json({ ms: 0 }))).payload).by,
+      );
+    }
+    expect(servedBy.size).toBe(2);
+
+    victim.worker.kill("SIGKILL");
+    await victim.worker.exited;
+    // Idempotent jobs keep succeeding: a call that hits the dropped connection is retried elsewhere.
+    const after = [];
+    for (let i = 0; i < 20; i++) {
+      const reply = await client.call("echo", "sleep", json({ ms: 0 }), { retryable: true });
+      after.push(parseJson<{ by: string }>(reply.payload).by);
+    }
+    expect(new Set(after)).toEqual(new Set([survivor.instanceId]));
+    expect(mapper.logs.some((line) => line.message === "instance expired")).toBe(false);
+  });
+
+  it("keeps working from its cache while the mapper is down, and a restarted mapper is whole again within two intervals", async () => {
+    const { mapper, endpoint, workers, client } = await mesh(2);
+    await mapper.stop();
+    for (let i = 0; i < 10; i++) {
+      const reply = await client.call("echo", "echo", Buffer.from(`ping ${i}`));
+      expect(Buffer.from(reply.payload).toString()).toBe(`ping ${i}`);
+    }
+    expect(client.directory.instances("echo")).toHaveLength(2);
+
+    // Same control port, as a restarted container would have; the events port is picked anew (port 0),
+    // which the client finds by asking again once the old one goes quiet.
+    const port = Number(endpoint.split(":").pop());
+    const restartedAt = Date.now();
+    const { mapper: restarted } = group.add(await startMapperProcess(env, port));
+    await waitFor(
+      "both workers to re-register with the new mapper",
+      () => restarted.logs.filter((line) => line.message === "instance registered").length === 2,
+      4 * INTERVAL,
+    );
+    const tookMs = Date.now() - restartedAt;
+    expect(tookMs).toBeLessThanOrEqual(2 * INTERVAL + 500);
+    expect(
+      new Set(restarted.logs.filter((l) => l.message === "instance registered").map((l) => l.member)),
+    ).toEqual(new Set(workers.map((w) => w.instanceId)));
+    // The client's cache follows the new mapper (new epoch) without losing anyone.
+    const newEpoch = String((await restarted.waitForLog("mapper listening")).epoch);
+    await waitFor(
+      "the client to follow the new mapper",
+      () => client.directory.epoch === newEpoch,
+      4 * INTERVAL,
+    );
+    expect(client.directory.instances("echo")).toHaveLength(2);
+    expect(Buffer.from((await client.call("echo", "echo", Buffer.from("after"))).payload).toString()).toBe(
+      "after",
+    );
+  });
+});
