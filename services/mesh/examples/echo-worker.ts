@@ -9,9 +9,12 @@ import {
   memberSettings,
   onShutdownSignal,
   parseJson,
+  portSetting,
+  serveMetrics,
   startWorker,
   zmqEndpointSetting,
 } from "@zmesh/mesh";
+import { register } from "prom-client";
 import { z } from "zod";
 
 const config = loadConfigOrExit(
@@ -23,11 +26,15 @@ const config = loadConfigOrExit(
     SLEEP_QUEUE: intSetting(0, 1000, 1),
     BURN_THREADS: intSetting(1, 64, 2),
     DRAIN_TIMEOUT_MS: intSetting(0, 600_000, 10_000),
+    METRICS_HOST: z.string().default("127.0.0.1"),
+    METRICS_PORT: portSetting(0),
   }),
 );
 const instanceId = `${config.SERVICE_NAME}-${hostname()}-${process.pid}`;
 const logger = createLogger({ service: config.SERVICE_NAME, instance: instanceId, level: config.LOG_LEVEL });
 const EMPTY = new Uint8Array(0);
+register.setDefaultLabels({ service: config.SERVICE_NAME, instance_id: instanceId });
+const metrics = await serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST);
 
 const worker = await startWorker({
   service: config.SERVICE_NAME,
@@ -35,6 +42,7 @@ const worker = await startWorker({
   mapperEndpoint: config.MAPPER_ENDPOINT,
   bind: config.JOB_BIND,
   heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+  metricsAddress: `${config.METRICS_HOST}:${metrics.port}`,
   logger,
   jobs: {
     noop: {
@@ -77,4 +85,5 @@ const worker = await startWorker({
 
 onShutdownSignal(logger, async () => {
   await worker.drain(config.DRAIN_TIMEOUT_MS);
+  await metrics.close();
 });

@@ -14,13 +14,26 @@ export function onShutdownSignal(logger: Logger, shutdown: (signal: string) => P
     stopping = true;
     logger.info("shutting down", { signal });
     shutdown(signal).then(
-      () => process.exit(0),
+      () => exitAfterLogs(logger, 0),
       (error: unknown) => {
         logger.error("shutdown failed", { error: String(error) });
-        process.exit(1);
+        return exitAfterLogs(logger, 1);
       },
     );
   };
   process.on("SIGTERM", handle);
   process.on("SIGINT", handle);
+}
+
+/** winston writes through streams: end them and wait (briefly) so the last lines are not lost. */
+async function exitAfterLogs(logger: Logger, code: number): Promise<never> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    logger.once("finish", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    logger.end();
+  });
+  process.exit(code);
 }

@@ -11,6 +11,7 @@ export {
   zmqEndpointSetting,
 } from "./config/env.js";
 export { DirectoryCache } from "./directory/directory-cache.js";
+export { type Change, MapperClient } from "./directory/mapper-client.js";
 export { CallFailure, MeshError } from "./errors.js";
 export { onShutdownSignal } from "./lifecycle.js";
 export { type MapperOptions, type MapperServer, startMapper } from "./mapper/mapper-server.js";

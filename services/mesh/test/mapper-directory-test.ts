@@ -81,9 +81,9 @@ describe("mapper directory", () => {
     try {
       const garbage: Buffer[][] = [
         [Buffer.from("GET / HTTP/1.1")],
-        [Buffer.from([0x5a, 0x4d, 9, 0x04]), Buffer.from("{}")],
-        [Buffer.from([0x5a, 0x4d, 1, 0x04]), Buffer.from("{not json")],
-        [Buffer.from([0x5a, 0x4d, 1, 0x66]), Buffer.from("{}")],
+        [Buffer.from("ZM\x09\x04{}")],
+        [Buffer.from("ZM\x01\x04{not json")],
+        [Buffer.from("ZM\x01\x66{}")],
         encode("REQUEST", {
           id: 9,
           service: "echo",

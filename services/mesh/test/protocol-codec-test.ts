@@ -51,60 +51,47 @@ describe("codec", () => {
   it("carries binary payloads as raw bytes, not base64", () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01, 0xfe, 0xff, 0xd9]);
     const frames = encode("REQUEST", request, jpeg);
-    expect(frames).toHaveLength(3);
-    expect(frames[2]).toEqual(jpeg);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toEqual(jpeg);
     const decoded = decode(frames);
     expect(decoded.ok && decoded.message.payload).toEqual(jpeg);
   });
 
-  it("puts magic, version and type in the signature frame", () => {
-    const [signature] = encode("REPLY", { id: 1, contentType: "x", durationMs: 1 }, Buffer.alloc(0));
-    expect([...(signature as Buffer)]).toEqual([0x5a, 0x4d, PROTOCOL_VERSION, MessageType.REPLY]);
+  it("starts the first frame with magic, version and type, then the JSON header; no frame for an empty payload", () => {
+    const frames = encode("REPLY", { id: 1, contentType: "x", durationMs: 1 }, Buffer.alloc(0));
+    expect(frames).toHaveLength(1);
+    const head = frames[0] as Buffer;
+    expect([...head.subarray(0, 4)]).toEqual([0x5a, 0x4d, PROTOCOL_VERSION, MessageType.REPLY]);
+    expect(JSON.parse(head.subarray(4).toString())).toEqual({ id: 1, contentType: "x", durationMs: 1 });
   });
 });
 
 describe("codec refuses malformed input with a reason", () => {
-  const header = (value: unknown) => Buffer.from(JSON.stringify(value));
-  const signature = (type: number, version = PROTOCOL_VERSION) => Buffer.from([0x5a, 0x4d, version, type]);
+  const frame = (type: number, header: unknown, version = PROTOCOL_VERSION) =>
+    Buffer.concat([
+      Buffer.from([0x5a, 0x4d, version, type]),
+      Buffer.from(typeof header === "string" ? header : JSON.stringify(header)),
+    ]);
+  const R = MessageType.REQUEST;
   const cases: [string, Buffer[], string, number?][] = [
     ["no frames", [], ErrorCode.MALFORMED],
-    ["one frame", [signature(MessageType.REQUEST)], ErrorCode.MALFORMED],
-    ["bad magic", [Buffer.from("HTTP"), header(request)], ErrorCode.MALFORMED],
-    ["short signature", [Buffer.from([0x5a, 0x4d]), header(request)], ErrorCode.MALFORMED],
-    ["future version", [signature(MessageType.REQUEST, 9), header(request)], ErrorCode.UNSUPPORTED_VERSION],
-    ["unknown type", [signature(0x55), header(request)], ErrorCode.UNKNOWN_TYPE],
-    ["header not JSON", [signature(MessageType.REQUEST), Buffer.from("{nope")], ErrorCode.MALFORMED],
-    ["header not an object", [signature(MessageType.REQUEST), header(42)], ErrorCode.MALFORMED],
-    [
-      "missing field",
-      [signature(MessageType.REQUEST), header({ ...request, job: undefined })],
-      ErrorCode.MALFORMED,
-      7,
-    ],
-    [
-      "wrong field type",
-      [signature(MessageType.REQUEST), header({ ...request, timeoutMs: "soon" })],
-      ErrorCode.MALFORMED,
-      7,
-    ],
-    [
-      "bad service name",
-      [signature(MessageType.REQUEST), header({ ...request, service: "Bad Name" })],
-      ErrorCode.MALFORMED,
-      7,
-    ],
+    ["signature only", [Buffer.from([0x5a, 0x4d, PROTOCOL_VERSION, R])], ErrorCode.MALFORMED],
+    ["bad magic", [Buffer.from(`HTTP${JSON.stringify(request)}`)], ErrorCode.MALFORMED],
+    ["short signature", [Buffer.from([0x5a, 0x4d])], ErrorCode.MALFORMED],
+    ["future version", [frame(R, request, 9)], ErrorCode.UNSUPPORTED_VERSION],
+    ["unknown type", [frame(0x55, request)], ErrorCode.UNKNOWN_TYPE],
+    ["header not JSON", [frame(R, "{nope")], ErrorCode.MALFORMED],
+    ["header not an object", [frame(R, 42)], ErrorCode.MALFORMED],
+    ["missing field", [frame(R, { ...request, job: undefined })], ErrorCode.MALFORMED, 7],
+    ["wrong field type", [frame(R, { ...request, timeoutMs: "soon" })], ErrorCode.MALFORMED, 7],
+    ["bad service name", [frame(R, { ...request, service: "Bad Name" })], ErrorCode.MALFORMED, 7],
     [
       "payload on a control message",
-      [signature(MessageType.ACK), header({ id: 3, epoch: "e" }), Buffer.from("x")],
+      [frame(MessageType.ACK, { id: 3, epoch: "e" }), Buffer.from("x")],
       ErrorCode.MALFORMED,
       3,
     ],
-    [
-      "too many frames",
-      [signature(MessageType.REQUEST), header(request), Buffer.alloc(1), Buffer.alloc(1)],
-      ErrorCode.MALFORMED,
-      7,
-    ],
+    ["too many frames", [frame(R, request), Buffer.alloc(1), Buffer.alloc(1)], ErrorCode.MALFORMED, 7],
   ];
   it.each(cases)("%s", (...[, frames, code, id]) => {
     const decoded = decode(frames);
@@ -117,10 +104,7 @@ describe("codec refuses malformed input with a reason", () => {
 
   it("refuses oversized headers and payloads before parsing them", () => {
     const limits = { ...defaultLimits, maxHeaderBytes: 64, maxPayloadBytes: 16 };
-    const bigHeader = decode(
-      [signature(MessageType.REQUEST), header({ ...request, traceId: "x".repeat(100) })],
-      limits,
-    );
+    const bigHeader = decode([frame(MessageType.REQUEST, { ...request, traceId: "x".repeat(100) })], limits);
     expect(!bigHeader.ok && bigHeader.code).toBe(ErrorCode.TOO_LARGE);
     const bigPayload = decode(encode("REQUEST", request, Buffer.alloc(17)), limits);
     expect(!bigPayload.ok && bigPayload.code).toBe(ErrorCode.TOO_LARGE);
@@ -136,7 +120,8 @@ describe("codec refuses malformed input with a reason", () => {
       const frames = Array.from({ length: random() % 4 }, () =>
         Buffer.from(Array.from({ length: random() % 40 }, () => random() & 0xff)),
       );
-      if (i % 3 === 0 && frames[0]) frames[0] = signature(random() % 0x80);
+      if (i % 3 === 0 && frames[0])
+        frames[0] = Buffer.concat([Buffer.from([0x5a, 0x4d, 1, random() % 0x80]), frames[0]]);
       expect(() => decode(frames)).not.toThrow();
     }
   });

@@ -1,9 +1,14 @@
 import { Subscriber } from "zeromq";
 import type { Logger } from "../observability/logger.js";
-import { type DecodeFailure, decode } from "../protocol/mod.js";
+import { type ChangeKind, type DecodeFailure, decode, type InstanceRecord } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { siblingEndpoint } from "../transport/endpoints.js";
 import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
+
+export interface Change {
+  kind: ChangeKind;
+  instance: InstanceRecord;
+}
 
 export interface DirectoryWatcherOptions {
   control: DealerChannel;
@@ -12,6 +17,8 @@ export interface DirectoryWatcherOptions {
   logger: Logger;
   onMalformed: (failure: DecodeFailure) => void;
   onDiff?: (diff: DirectoryDiff) => void;
+  /** Every CHANGE event as the mapper published it (state changes included). */
+  onChange?: (change: Change) => void;
   /** How long to wait for the mapper's first answer before asking again. */
   retryMs?: number;
   /** Silence from the events socket after which the directory is fetched again (the mapper may have moved port). */
@@ -25,6 +32,9 @@ export interface DirectoryWatcherOptions {
 export class DirectoryWatcher {
   readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
   readonly ready: Promise<void>;
+  /** Resolves on the first event from the mapper's PUB socket: from then on no change is missed. */
+  readonly subscribed: Promise<void>;
+  #markSubscribed!: () => void;
   readonly #staleTimer: NodeJS.Timeout;
   #closed = false;
   #lastEventAt = 0;
@@ -32,6 +42,9 @@ export class DirectoryWatcher {
 
   constructor(private readonly options: DirectoryWatcherOptions) {
     this.#subscriber.subscribe();
+    this.subscribed = new Promise((resolve) => {
+      this.#markSubscribed = resolve;
+    });
     this.ready = this.#fetchFirst();
     this.ready.then(() => this.#listen()).catch(() => {});
     const staleAfterMs = options.staleAfterMs ?? 3000;
@@ -100,8 +113,12 @@ export class DirectoryWatcher {
           continue;
         }
         const { message } = decoded;
+        this.#markSubscribed();
         if (message.type === "SNAPSHOT") this.#apply(cache.applySnapshot(message.header));
-        else if (message.type === "CHANGE") this.#apply(cache.applyChange(message.header));
+        else if (message.type === "CHANGE") {
+          this.#apply(cache.applyChange(message.header));
+          this.options.onChange?.({ kind: message.header.kind, instance: message.header.instance });
+        }
       }
     } catch {
       // closed

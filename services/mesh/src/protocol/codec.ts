@@ -8,12 +8,13 @@ import {
 import { type Headers, headerSchemas } from "./messages.js";
 
 // Wire layout of every zmesh message, after any ROUTER identity frame:
-//   frame 0  signature: 'Z' 'M' <version u8> <type u8>
-//   frame 1  header: UTF-8 JSON, validated against the type's schema
-//   frame 2  payload: raw bytes, REQUEST and REPLY only, optional (binary travels as is, no base64)
+//   frame 0  'Z' 'M' <version u8> <type u8>, then the header: UTF-8 JSON validated against the type's schema
+//   frame 1  payload: raw bytes, REQUEST and REPLY only, optional (binary travels as is, no base64)
+// Signature and header share a frame because every frame costs a trip through zeromq.js.
 
 const MAGIC_0 = 0x5a; // 'Z'
 const MAGIC_1 = 0x4d; // 'M'
+const SIGNATURE_BYTES = 4;
 
 export type Message = {
   [K in MessageTypeName]: { type: K; header: Headers[K]; payload?: Uint8Array };
@@ -37,12 +38,6 @@ export type DecodeFailure = {
 export type DecodeResult = { ok: true; message: Message } | DecodeFailure;
 
 const PAYLOAD_TYPES: ReadonlySet<MessageTypeName> = new Set(["REQUEST", "REPLY"]);
-const signatures = new Map<MessageTypeName, Buffer>(
-  (Object.keys(MessageType) as MessageTypeName[]).map((name) => [
-    name,
-    Buffer.from([MAGIC_0, MAGIC_1, PROTOCOL_VERSION, MessageType[name]]),
-  ]),
-);
 
 /** Encodes a message into frames. Headers are trusted here: only what we receive is validated. */
 export function encode<K extends MessageTypeName>(
@@ -50,45 +45,48 @@ export function encode<K extends MessageTypeName>(
   header: Headers[K],
   payload?: Uint8Array,
 ): Buffer[] {
-  const frames = [signatures.get(type) as Buffer, Buffer.from(JSON.stringify(header))];
-  if (payload !== undefined && PAYLOAD_TYPES.has(type)) frames.push(asBuffer(payload));
-  return frames;
+  const json = JSON.stringify(header);
+  const head = Buffer.allocUnsafe(SIGNATURE_BYTES + Buffer.byteLength(json));
+  head[0] = MAGIC_0;
+  head[1] = MAGIC_1;
+  head[2] = PROTOCOL_VERSION;
+  head[3] = MessageType[type];
+  head.write(json, SIGNATURE_BYTES, "utf8");
+  if (payload !== undefined && payload.byteLength > 0 && PAYLOAD_TYPES.has(type))
+    return [head, asBuffer(payload)];
+  return [head];
 }
 
 export function decode(frames: readonly Uint8Array[], limits: DecodeLimits = defaultLimits): DecodeResult {
-  const [signature, headerBytes, payload] = frames;
-  if (signature === undefined || headerBytes === undefined) {
-    return fail(ErrorCode.MALFORMED, `expected at least 2 frames, got ${frames.length}`);
+  const [head, payload] = frames;
+  if (head === undefined) return fail(ErrorCode.MALFORMED, "empty message");
+  if (head.length < SIGNATURE_BYTES || head[0] !== MAGIC_0 || head[1] !== MAGIC_1) {
+    return fail(ErrorCode.MALFORMED, "bad signature");
   }
-  if (signature.length !== 4 || signature[0] !== MAGIC_0 || signature[1] !== MAGIC_1) {
-    return fail(ErrorCode.MALFORMED, "bad signature frame");
-  }
-  if (signature[2] !== PROTOCOL_VERSION) {
+  if (head[2] !== PROTOCOL_VERSION) {
     return fail(
       ErrorCode.UNSUPPORTED_VERSION,
-      `protocol version ${signature[2]}, this peer speaks ${PROTOCOL_VERSION}`,
+      `protocol version ${head[2]}, this peer speaks ${PROTOCOL_VERSION}`,
     );
   }
-  const type = messageTypeName(signature[3] as number);
+  const type = messageTypeName(head[3] as number);
   if (type === undefined)
-    return fail(ErrorCode.UNKNOWN_TYPE, `unknown message type 0x${signature[3]?.toString(16)}`);
-  if (headerBytes.length > limits.maxHeaderBytes) {
+    return fail(ErrorCode.UNKNOWN_TYPE, `unknown message type 0x${head[3]?.toString(16)}`);
+  if (head.length - SIGNATURE_BYTES > limits.maxHeaderBytes) {
     return fail(
       ErrorCode.TOO_LARGE,
-      `header of ${headerBytes.length} bytes exceeds ${limits.maxHeaderBytes}`,
+      `header of ${head.length - SIGNATURE_BYTES} bytes exceeds ${limits.maxHeaderBytes}`,
     );
   }
 
   let raw: unknown;
   try {
-    raw = JSON.parse(
-      Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.length).toString("utf8"),
-    );
+    raw = JSON.parse(asBuffer(head).toString("utf8", SIGNATURE_BYTES));
   } catch {
     return fail(ErrorCode.MALFORMED, `${type} header is not valid JSON`);
   }
   const id = readId(raw);
-  const maxFrames = PAYLOAD_TYPES.has(type) ? 3 : 2;
+  const maxFrames = PAYLOAD_TYPES.has(type) ? 2 : 1;
   if (frames.length > maxFrames)
     return fail(ErrorCode.MALFORMED, `${type} takes at most ${maxFrames} frames`, id);
   if (payload !== undefined && payload.length > limits.maxPayloadBytes) {

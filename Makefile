@@ -1,0 +1,36 @@
+# zmesh — the commands a developer types. Each target installs what it needs first.
+SHELL := /bin/bash
+NPM_INSTALL_STAMP := node_modules/.package-lock.json
+
+.PHONY: run test bench lint typecheck build clean install
+
+# npm ci only when the lockfile changed since the last install.
+$(NPM_INSTALL_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(NPM_INSTALL_STAMP)
+
+build: install
+	npx tsc -b
+
+## run: start the mapper and two example workers on 127.0.0.1 (Ctrl-C stops them all)
+run: build
+	node deploy/local/run.mjs
+
+## test: unit, protocol and component tests (real ZeroMQ sockets, real processes)
+test: build
+	npx jest
+
+## bench: mesh runtime vs bare ZeroMQ echo, failover timings (prints a table, writes bench/results/)
+bench: build
+	node services/mesh/dist/bench/mesh-bench.js
+
+lint: install
+	npx biome check .
+
+typecheck: install
+	npx tsc -b
+
+clean:
+	npx tsc -b --clean 2>/dev/null || true
+	rm -rf services/*/dist test-artifacts

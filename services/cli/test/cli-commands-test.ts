@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import {
+  ProcessGroup,
+  repoRoot,
+  startEchoWorker,
+  startMapperProcess,
+} from "../../mesh/test/support/service-process.js";
+import { waitFor } from "../../mesh/test/support/wait-for.js";
+
+const run = promisify(execFile);
+const CLI = resolve(repoRoot, "services/cli/bin/zmesh.js");
+const group = new ProcessGroup();
+afterAll(() => group.stopAll());
+
+let mapperEndpoint: string;
+let instanceId: string;
+const zmesh = (...args: string[]) =>
+  run(process.execPath, [CLI, ...args], { env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint } });
+
+beforeAll(async () => {
+  ({ endpoint: mapperEndpoint } = group.add(await startMapperProcess()));
+  const started = group.add(await startEchoWorker(mapperEndpoint));
+  instanceId = started.instanceId;
+  await started.worker.waitForLog("registered");
+});
+
+describe("zmesh CLI", () => {
+  it("ls prints a table, and --json the records", async () => {
+    const table = await zmesh("ls");
+    expect(table.stdout).toMatch(/^SERVICE\s+INSTANCE\s+STATE\s+LOAD/);
+    expect(table.stdout).toContain(instanceId);
+    const records = JSON.parse((await zmesh("ls", "--json")).stdout) as {
+      instanceId: string;
+      state: string;
+    }[];
+    expect(records.map((r) => [r.instanceId, r.state])).toEqual([[instanceId, "passing"]]);
+  });
+
+  it("call prints a JSON reply and writes a binary one to a file", async () => {
+    const { stdout } = await zmesh("call", "echo", "sleep", '{"ms":1}');
+    expect(JSON.parse(stdout)).toEqual({ slept: 1, by: instanceId });
+    const out = join(mkdtempSync(join(tmpdir(), "zmesh-cli-")), "reply.bin");
+    const binary = await zmesh("call", "echo", "noop", "--out", out);
+    expect(binary.stdout).toContain(`application/octet-stream, 0 bytes written to ${out}`);
+    expect(readFileSync(out)).toHaveLength(0);
+  });
+
+  it("watch shows the directory, then live changes", async () => {
+    const child = execFile(process.execPath, [CLI, "watch", "--json"], {
+      env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint },
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      await waitFor("the watcher to be subscribed", () => output.includes('"kind":"watching"'));
+      const second = group.add(await startEchoWorker(mapperEndpoint));
+      const line = await waitFor("a registered event", () =>
+        output.split("\n").find((l) => l.includes('"registered"') && l.includes(second.instanceId)),
+      );
+      expect(JSON.parse(line)).toMatchObject({ kind: "registered", instance: { service: "echo" } });
+    } finally {
+      child.kill("SIGINT");
+    }
+  });
+
+  it("explains bad usage and an absent mapper", async () => {
+    await expect(zmesh("frobnicate")).rejects.toMatchObject({ code: 64 });
+    await expect(zmesh("call", "echo")).rejects.toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining("call needs <service> <job>"),
+    });
+    const absent = run(process.execPath, [CLI, "ls"], {
+      env: { ...process.env, MAPPER_ENDPOINT: "tcp://127.0.0.1:9" },
+    });
+    await expect(absent).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("is a mapper running at tcp://127.0.0.1:9?"),
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Round trips one at a time: each one's duration in microseconds. */
+export async function measureLatency(roundTrip: () => Promise<unknown>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    await roundTrip();
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  return samples;
+}
+
+/** Keeps `window` requests in flight until `total` have completed: requests per second. */
+export async function measureThroughput(roundTrip: () => Promise<unknown>, total: number, window: number) {
+  let started = 0;
+  const begin = performance.now();
+  const lane = async () => {
+    while (started < total) {
+      started++;
+      await roundTrip();
+    }
+  };
+  await Promise.all(Array.from({ length: window }, lane));
+  return { requestsPerSecond: total / ((performance.now() - begin) / 1000) };
+}
+
+export interface Child {
+  process: ChildProcess;
+  lines: Record<string, unknown>[];
+  waitFor(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** Starts a node script; its JSON log lines are collected for `waitFor`. */
+export function startChild(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // not a log line
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    process: child,
+    lines,
+    async waitFor(message, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = lines.find((l) => l.message === message);
+        if (line) return line;
+        if (Date.now() > deadline) throw new Error(`${script}: no "${message}" within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,246 @@
+// npm run bench: the mesh runtime against a bare ZeroMQ echo, and how fast a dead worker is noticed.
+// Prints a table and writes the figures to bench/results/mesh-<time>.json. Not a test: no pass/fail.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import winston from "winston";
+import Transport from "winston-transport";
+import { Dealer } from "zeromq";
+import { MapperClient, PeerClient } from "../src/mod.js";
+import { type Child, measureLatency, measureThroughput, percentile, startChild } from "./bench-support.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../../../..");
+const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5000);
+const THROUGHPUT_TOTAL = Number(process.env.BENCH_TOTAL ?? 50_000);
+const WINDOW = 256;
+const ROUNDS = 5;
+const FAILOVER_TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
+const children: Child[] = [];
+const child = (script: string, args: string[] = [], env: Record<string, string> = {}) => {
+  const started = startChild(resolve(here, script), args, env);
+  children.push(started);
+  return started;
+};
+
+interface System {
+  roundTrip: () => Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function bareEcho(): Promise<System> {
+  const server = child("bare-echo-server.js", ["tcp://127.0.0.1:*"]);
+  const { endpoint } = await server.waitFor("listening");
+  const dealer = new Dealer({ linger: 0, sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000 });
+  dealer.connect(String(endpoint));
+  // One reader, one writer queue, correlation by a counter: the least any request/reply client needs.
+  const waiting = new Map<number, () => void>();
+  let sending = Promise.resolve();
+  void (async () => {
+    for await (const [id] of dealer) waiting.get((id as Buffer).readUInt32LE(0))?.();
+  })();
+  let next = 0;
+  const roundTrip = () =>
+    new Promise<void>((done) => {
+      const id = next++ >>> 0;
+      waiting.set(id, () => {
+        waiting.delete(id);
+        done();
+      });
+      const frame = Buffer.alloc(4);
+      frame.writeUInt32LE(id, 0);
+      sending = sending.then(() => dealer.send([frame, Buffer.alloc(0)]));
+    });
+  return {
+    roundTrip,
+    async close() {
+      dealer.close();
+      await server.stop();
+    },
+  };
+}
+
+async function startMesh(workers: number, heartbeatIntervalMs: number) {
+  const env = { HEARTBEAT_INTERVAL_MS: String(heartbeatIntervalMs), LOG_LEVEL: "info" };
+  const mapper = child("../../../mapper/dist/src/main.js", [], {
+    ...env,
+    MAPPER_BIND: "tcp://127.0.0.1:0",
+    MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
+    METRICS_PORT: "0",
+  });
+  const mapperEndpoint = String((await mapper.waitFor("mapper listening")).endpoint);
+  const started = [];
+  for (let i = 0; i < workers; i++) {
+    const worker = child("../examples/echo-worker.js", [], { ...env, MAPPER_ENDPOINT: mapperEndpoint });
+    const listening = await worker.waitFor("worker listening");
+    started.push({ worker, instanceId: String(listening.instance) });
+  }
+  return { mapper, mapperEndpoint, workers: started };
+}
+
+async function meshRuntime(): Promise<System> {
+  const { mapperEndpoint, mapper, workers } = await startMesh(1, 1000);
+  const client = new PeerClient({ mapperEndpoint });
+  await client.ready;
+  const empty = Buffer.alloc(0);
+  return {
+    roundTrip: () => client.call("echo", "noop", empty),
+    async close() {
+      client.close();
+      await Promise.all([mapper.stop(), ...workers.map((w) => w.worker.stop())]);
+    },
+  };
+}
+
+/**
+ * Both systems run side by side and take turns, round after round, so a noisy neighbour on this
+ * shared machine hits both alike; each figure is over all rounds (latency) or their median (throughput).
+ */
+async function compare(systems: Record<"bare" | "mesh", System>) {
+  const latencies = { bare: [] as number[], mesh: [] as number[] };
+  const rates = { bare: [] as number[], mesh: [] as number[] };
+  for (const system of Object.values(systems)) await measureLatency(system.roundTrip, 3000); // warm up the JIT
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of ["bare", "mesh"] as const) {
+      latencies[name].push(...(await measureLatency(systems[name].roundTrip, LATENCY_SAMPLES / ROUNDS)));
+      rates[name].push(
+        (await measureThroughput(systems[name].roundTrip, THROUGHPUT_TOTAL / ROUNDS, WINDOW))
+          .requestsPerSecond,
+      );
+    }
+  }
+  const summary = (name: "bare" | "mesh") => {
+    const sorted = latencies[name].sort((a, b) => a - b);
+    const throughput = rates[name].sort((a, b) => a - b);
+    return {
+      p50Us: percentile(sorted, 50),
+      p99Us: percentile(sorted, 99),
+      requestsPerSecond: percentile(throughput, 50),
+    };
+  };
+  return { bare: summary("bare"), mesh: summary("mesh") };
+}
+
+/** Captures the peer client's log lines with the time they were written. */
+class CapturingTransport extends Transport {
+  readonly lines: { at: number; message: string; peer?: string }[] = [];
+  override log(info: { message: string; peer?: string }, next: () => void): void {
+    this.lines.push({
+      at: performance.now(),
+      message: info.message,
+      ...(info.peer ? { peer: info.peer } : {}),
+    });
+    next();
+  }
+}
+
+async function failoverTrial(heartbeatIntervalMs: number) {
+  const { mapperEndpoint, mapper, workers } = await startMesh(2, heartbeatIntervalMs);
+  const capture = new CapturingTransport();
+  const logger = winston.createLogger({ level: "info", transports: [capture] });
+  const client = new PeerClient({ mapperEndpoint, logger });
+  const watcher = new MapperClient(mapperEndpoint);
+  let expiredAt = 0;
+  const [victim] = workers;
+  if (!victim) throw new Error("no worker");
+  const { ready } = watcher.watch((change) => {
+    if (change.kind === "expired" && change.instance.instanceId === victim.instanceId)
+      expiredAt = performance.now();
+  });
+  await Promise.all([client.ready, ready]);
+  while (client.directory.instances("echo").length < 2) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 50; i++) await client.call("echo", "noop", Buffer.alloc(0));
+
+  // Traffic keeps flowing while the worker dies: the figure is when the caller stops routing to it.
+  let running = true;
+  let failures = 0;
+  const traffic = (async () => {
+    while (running) {
+      await client.call("echo", "noop", Buffer.alloc(0), { timeoutMs: 500 }).catch(() => failures++);
+    }
+  })();
+  const killedAt = performance.now();
+  victim.worker.process.kill("SIGKILL");
+  while (!expiredAt && performance.now() - killedAt < 10 * heartbeatIntervalMs)
+    await new Promise((r) => setTimeout(r, 5));
+  running = false;
+  await traffic;
+  const dropped = capture.lines.find(
+    (l) => l.message.startsWith("peer connection dropped") && l.peer === victim.instanceId,
+  );
+  client.close();
+  watcher.close();
+  await Promise.all([mapper.stop(), ...workers.map((w) => w.worker.stop())]);
+  return {
+    stopRoutingMs: dropped ? dropped.at - killedAt : Number.NaN,
+    expiryMs: expiredAt ? expiredAt - killedAt : Number.NaN,
+    failedCalls: failures,
+  };
+}
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.map((c) => (typeof c === "number" ? c.toFixed(c >= 100 ? 0 : 1) : c)).join(" | ")} |`;
+}
+
+async function main() {
+  const systems = { bare: await bareEcho(), mesh: await meshRuntime() };
+  const { bare, mesh } = await compare(systems);
+  await Promise.all(Object.values(systems).map((system) => system.close()));
+  const heartbeatIntervalMs = 1000;
+  const trials = [];
+  for (let i = 0; i < FAILOVER_TRIALS; i++) trials.push(await failoverTrial(heartbeatIntervalMs));
+  const stop = trials.map((t) => t.stopRoutingMs).sort((a, b) => a - b);
+  const expiry = trials.map((t) => t.expiryMs).sort((a, b) => a - b);
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: {
+      latencySamples: LATENCY_SAMPLES,
+      throughputTotal: THROUGHPUT_TOTAL,
+      window: WINDOW,
+      rounds: ROUNDS,
+      payloadBytes: 0,
+    },
+    bareEcho: bare,
+    meshNoop: mesh,
+    ratios: { p50: mesh.p50Us / bare.p50Us, throughput: mesh.requestsPerSecond / bare.requestsPerSecond },
+    failover: { heartbeatIntervalMs, trials },
+  };
+  const lines = [
+    "| round trip (no-op, 127.0.0.1 tcp) | p50 µs | p99 µs | pipelined req/s (window 256) |",
+    "|---|---|---|---|",
+    row(["bare zeromq DEALER→ROUTER echo", bare.p50Us, bare.p99Us, bare.requestsPerSecond]),
+    row(["zmesh peer client → worker runtime", mesh.p50Us, mesh.p99Us, mesh.requestsPerSecond]),
+    row([
+      "ratio (target p50 ≤ 1.5×, throughput ≥ 0.5×)",
+      `${results.ratios.p50.toFixed(2)}×`,
+      "",
+      `${results.ratios.throughput.toFixed(2)}×`,
+    ]),
+    "",
+    `| worker SIGKILLed (heartbeat ${heartbeatIntervalMs} ms, ${FAILOVER_TRIALS} trials) | median ms | max ms | target |`,
+    "|---|---|---|---|",
+    row(["callers stop routing to it", percentile(stop, 50), stop.at(-1) ?? Number.NaN, "< 1000"]),
+    row([
+      "mapper expires it",
+      percentile(expiry, 50),
+      expiry.at(-1) ?? Number.NaN,
+      `≤ ${3.3 * heartbeatIntervalMs}`,
+    ]),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  const dir = resolve(repoRoot, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = resolve(dir, `mesh-${results.at.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nfigures written to ${file}\n`);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => Promise.all(children.map((c) => c.stop())));

@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Dealer } from "zeromq";
+import { type MapperServer, startMapper } from "../src/mod.js";
+import { ErrorCode, headerSchemas, MessageType, PROTOCOL_VERSION } from "../src/protocol/mod.js";
+
+// docs/protocol.md is the contract: these tests read its tables and hold the code to them, and talk to
+// a live mapper with frames built by hand from the document, not by the codec.
+
+const doc = readFileSync(resolve(__dirname, "../../../docs/protocol.md"), "utf8");
+
+function tableAfter(heading: string): string[][] {
+  const section = doc.slice(doc.indexOf(heading));
+  const lines = section.split("\n").filter((line) => line.startsWith("|"));
+  const rows: string[][] = [];
+  for (const line of lines.slice(2)) {
+    rows.push(
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+    if (!section.includes(`${line}\n|`)) break;
+  }
+  return rows;
+}
+
+describe("docs/protocol.md", () => {
+  const types = tableAfter("## Message types");
+
+  it("lists every message type with the code the codec uses", () => {
+    const documented = Object.fromEntries(types.map(([name, code]) => [name, Number(code)]));
+    expect(documented).toEqual({ ...MessageType });
+  });
+
+  it("lists exactly the header fields each schema takes, optional ones with '?'", () => {
+    for (const [name, , , fields] of types) {
+      const schema = headerSchemas[name as keyof typeof headerSchemas];
+      const expected = Object.entries(schema.shape).map(([field, type]) =>
+        (type as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined).success
+          ? `${field}?`
+          : field,
+      );
+      expect({ name, fields: fields?.split(", ").sort() }).toEqual({ name, fields: expected.sort() });
+    }
+  });
+
+  it("lists every error code", () => {
+    const documented = tableAfter("## Errors").map(([code]) => code);
+    expect(documented.sort()).toEqual(Object.values(ErrorCode).sort());
+  });
+
+  it("states the protocol version the code speaks", () => {
+    expect(doc).toContain(`# The zmesh wire protocol, version ${PROTOCOL_VERSION}`);
+  });
+});
+
+describe("a live mapper speaks the documented protocol", () => {
+  let mapper: MapperServer;
+  let socket: Dealer;
+  beforeAll(async () => {
+    mapper = await startMapper({ bind: "tcp://127.0.0.1:0", eventsBind: "tcp://127.0.0.1:0" });
+    socket = new Dealer({ linger: 0, receiveTimeout: 2000 });
+    socket.connect(mapper.endpoint);
+  });
+  afterAll(async () => {
+    socket.close();
+    await mapper.close();
+  });
+
+  const exchange = async (type: number, header: object) => {
+    await socket.send(
+      Buffer.concat([Buffer.from([0x5a, 0x4d, 0x01, type]), Buffer.from(JSON.stringify(header))]),
+    );
+    const [head] = await socket.receive();
+    return {
+      type: head?.[3],
+      header: JSON.parse(head?.subarray(4).toString() ?? "") as Record<string, unknown>,
+    };
+  };
+  const load = {
+    inFlight: 0,
+    queued: 0,
+    capacity: 2,
+    utilization: 0,
+    jobs: { render: { used: 0, slots: 2 } },
+    latencyMs: 0,
+  };
+
+  it("REGISTER → ACK with the epoch, then GET_PEERS → PEERS listing the member", async () => {
+    const ack = await exchange(0x01, {
+      id: 1,
+      service: "image-worker",
+      instanceId: "w-1",
+      endpoint: "tcp://127.0.0.1:9",
+      load,
+    });
+    expect(ack).toEqual({ type: 0x10, header: { id: 1, epoch: mapper.epoch } });
+    const peers = await exchange(0x04, { id: 2, service: "image-worker" });
+    expect(peers.type).toBe(0x11);
+    expect(peers.header).toMatchObject({
+      id: 2,
+      epoch: mapper.epoch,
+      instances: [{ instanceId: "w-1", state: "passing" }],
+    });
+  });
+
+  it("HEARTBEAT from a stranger → ERROR UNKNOWN_INSTANCE; DEREGISTER → ACK", async () => {
+    const unknown = await exchange(0x02, { id: 3, instanceId: "stranger", load });
+    expect(unknown).toMatchObject({ type: 0x7f, header: { id: 3, code: "UNKNOWN_INSTANCE" } });
+    expect((await exchange(0x03, { id: 4, instanceId: "w-1" })).type).toBe(0x10);
+  });
+});
