@@ -58,10 +58,10 @@ const worker = await startWorker({
     sleep: {
       concurrency: config.SLEEP_CONCURRENCY,
       queueCapacity: config.SLEEP_QUEUE,
-      run: async ({ payload }) => {
+      run: async ({ payload, traceId }) => {
         const { ms } = parseJson<{ ms: number }>(payload);
         await new Promise((resolve) => setTimeout(resolve, ms));
-        return jsonResult({ slept: ms, by: instanceId });
+        return jsonResult({ slept: ms, by: instanceId, traceId });
       },
     },
     burn: {
@@ -72,12 +72,12 @@ const worker = await startWorker({
     relay: {
       concurrency: 16,
       queueCapacity: 64,
-      run: async ({ payload }, context) => {
+      run: async ({ payload, traceId }, context) => {
         const { service, job, body } = parseJson<{ service: string; job: string; body: unknown }>(payload);
         const reply = await context.call(service, job, Buffer.from(JSON.stringify(body ?? {})), {
           contentType: "application/json",
         });
-        return jsonResult({ relayedBy: instanceId, reply: parseJson(reply.payload) });
+        return jsonResult({ relayedBy: instanceId, traceId, reply: parseJson(reply.payload) });
       },
     },
   },

@@ -1,9 +1,9 @@
 import { Dealer } from "zeromq";
 import { PeerClient } from "../src/mod.js";
 import { decode, encode } from "../src/protocol/mod.js";
+import { jsonRequest, useCleanup } from "./support/fixtures.js";
 import {
   MAPPER_SCRIPT,
-  ProcessGroup,
   ServiceProcess,
   startEchoWorker,
   startMapperProcess,
@@ -11,13 +11,7 @@ import {
 import { waitFor } from "./support/wait-for.js";
 
 const INTERVAL = 500;
-const group = new ProcessGroup();
-let client: PeerClient | undefined;
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await group.stopAll();
-});
+const { group, closeLater } = useCleanup();
 
 async function mesh(workers: number) {
   const { mapper, endpoint } = group.add(
@@ -27,9 +21,7 @@ async function mesh(workers: number) {
   for (let i = 0; i < workers; i++) {
     started.push(group.add(await startEchoWorker(endpoint, { HEARTBEAT_INTERVAL_MS: String(INTERVAL) })));
   }
-  client = new PeerClient({ mapperEndpoint: endpoint });
-  await client.ready;
-  const peers = client;
+  const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint }));
   await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
   return { mapper, endpoint, workers: started, client: peers };
 }
@@ -84,14 +76,7 @@ describe("mapper directory", () => {
         [Buffer.from("ZM\x09\x04{}")],
         [Buffer.from("ZM\x01\x04{not json")],
         [Buffer.from("ZM\x01\x66{}")],
-        encode("REQUEST", {
-          id: 9,
-          service: "echo",
-          job: "noop",
-          timeoutMs: 10,
-          traceId: "t",
-          contentType: "x",
-        }),
+        jsonRequest(9, "noop", {}),
       ];
       const codes = [];
       for (const frames of garbage) {

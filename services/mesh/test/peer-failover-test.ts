@@ -1,15 +1,10 @@
 import { PeerClient, parseJson } from "../src/mod.js";
-import { ProcessGroup, startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { useCleanup } from "./support/fixtures.js";
+import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
 import { waitFor } from "./support/wait-for.js";
 
 const INTERVAL = 500;
-const group = new ProcessGroup();
-let client: PeerClient | undefined;
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await group.stopAll();
-});
+const { group, closeLater } = useCleanup();
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
@@ -18,12 +13,13 @@ async function mesh(workers: number, port = 0) {
   const { mapper, endpoint } = group.add(await startMapperProcess(env, port));
   const started = [];
   for (let i = 0; i < workers; i++) started.push(group.add(await startEchoWorker(endpoint, env)));
-  client = new PeerClient({
-    mapperEndpoint: endpoint,
-    defaultTimeoutMs: 2000,
-    directoryStaleMs: 2 * INTERVAL,
-  });
-  const peers = client;
+  const peers = closeLater(
+    new PeerClient({
+      mapperEndpoint: endpoint,
+      defaultTimeoutMs: 2000,
+      directoryStaleMs: 2 * INTERVAL,
+    }),
+  );
   await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
   return { mapper, endpoint, workers: started, client: peers };
 }
@@ -39,9 +35,12 @@ describe("peer failover", () => {
         traceId: "trace-relay-1",
       },
     );
-    const body = parseJson<{ relayedBy: string; reply: { by: string } }>(reply.payload);
+    const body = parseJson<{ relayedBy: string; traceId: string; reply: { by: string; traceId: string } }>(
+      reply.payload,
+    );
     expect(body.relayedBy).toMatch(/^echo-/);
     expect(body.reply.by).toMatch(/^echo-/);
+    expect([body.traceId, body.reply.traceId]).toEqual(["trace-relay-1", "trace-relay-1"]);
   });
 
   it("stops routing to a SIGKILLed worker at once, long before the mapper expires it", async () => {

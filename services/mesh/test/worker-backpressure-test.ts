@@ -1,18 +1,13 @@
 import { Registry } from "prom-client";
 import { Dealer } from "zeromq";
 import { CallFailure, type MeshError, PeerClient } from "../src/mod.js";
-import { decode, encode } from "../src/protocol/mod.js";
-import { ProcessGroup, startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { decode } from "../src/protocol/mod.js";
+import { jsonRequest, useCleanup } from "./support/fixtures.js";
+import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
 import { waitFor } from "./support/wait-for.js";
 
 const INTERVAL = 500;
-const group = new ProcessGroup();
-let client: PeerClient | undefined;
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await group.stopAll();
-});
+const { group, closeLater } = useCleanup();
 
 const sleepJob = (ms: number) => Buffer.from(JSON.stringify({ ms }));
 const slotLimits = { HEARTBEAT_INTERVAL_MS: String(INTERVAL), SLEEP_CONCURRENCY: "1", SLEEP_QUEUE: "1" };
@@ -27,20 +22,7 @@ describe("worker backpressure", () => {
     raw.connect(endpoint);
     try {
       for (const id of [1, 2, 3]) {
-        await raw.send(
-          encode(
-            "REQUEST",
-            {
-              id,
-              service: "echo",
-              job: "sleep",
-              timeoutMs: 5000,
-              traceId: `t${id}`,
-              contentType: "application/json",
-            },
-            sleepJob(400),
-          ),
-        );
+        await raw.send(jsonRequest(id, "sleep", { ms: 400 }, 5000));
       }
       const replies = [];
       for (let i = 0; i < 3; i++) {
@@ -69,28 +51,14 @@ describe("worker backpressure", () => {
     );
     const busy = group.add(await startEchoWorker(mapperEndpoint, slotLimits));
     const idle = group.add(await startEchoWorker(mapperEndpoint, slotLimits));
-    client = new PeerClient({ mapperEndpoint });
-    const peers = client;
+    const peers = closeLater(new PeerClient({ mapperEndpoint }));
     await waitFor("two workers", () => peers.directory.instances("echo").length === 2);
 
     // Fill the first worker directly, so the client's own in-flight count knows nothing of it.
     const raw = new Dealer({ linger: 0 });
     raw.connect(busy.endpoint);
     for (const id of [1, 2]) {
-      await raw.send(
-        encode(
-          "REQUEST",
-          {
-            id,
-            service: "echo",
-            job: "sleep",
-            timeoutMs: 10_000,
-            traceId: "fill",
-            contentType: "application/json",
-          },
-          sleepJob(4000),
-        ),
-      );
+      await raw.send(jsonRequest(id, "sleep", { ms: 4000 }, 10_000));
     }
     try {
       await waitFor(
@@ -117,43 +85,16 @@ describe("worker backpressure", () => {
       await startEchoWorker(mapperEndpoint, { ...slotLimits, HEARTBEAT_INTERVAL_MS: "5000" }),
     );
     const metrics = new Registry();
-    client = new PeerClient({ mapperEndpoint, metrics });
-    const peers = client;
+    const peers = closeLater(new PeerClient({ mapperEndpoint, metrics }));
     await waitFor("two workers", () => peers.directory.instances("echo").length === 2);
     const raw = new Dealer({ linger: 0 });
     raw.connect(full.endpoint);
     try {
       for (const id of [1, 2]) {
-        await raw.send(
-          encode(
-            "REQUEST",
-            {
-              id,
-              service: "echo",
-              job: "sleep",
-              timeoutMs: 10_000,
-              traceId: "fill",
-              contentType: "application/json",
-            },
-            sleepJob(3000),
-          ),
-        );
+        await raw.send(jsonRequest(id, "sleep", { ms: 3000 }, 10_000));
       }
       // A third job coming back BUSY proves both slots are taken.
-      await raw.send(
-        encode(
-          "REQUEST",
-          {
-            id: 3,
-            service: "echo",
-            job: "sleep",
-            timeoutMs: 10_000,
-            traceId: "probe",
-            contentType: "application/json",
-          },
-          sleepJob(1),
-        ),
-      );
+      await raw.send(jsonRequest(3, "sleep", { ms: 1 }, 10_000));
       const probe = decode(await raw.receive());
       expect(probe.ok && probe.message.type).toBe("BUSY");
       // Both look idle to the client: power of two choices sends one call to each, and the one
@@ -174,8 +115,7 @@ describe("worker backpressure", () => {
       await startMapperProcess({ HEARTBEAT_INTERVAL_MS: String(INTERVAL) }),
     );
     group.add(await startEchoWorker(mapperEndpoint, slotLimits));
-    client = new PeerClient({ mapperEndpoint });
-    const peers = client;
+    const peers = closeLater(new PeerClient({ mapperEndpoint }));
     await waitFor("one worker", () => peers.directory.instances("echo").length === 1);
     const calls = [1, 2, 3].map(() =>
       peers.call("echo", "sleep", sleepJob(300)).then(

@@ -1,14 +1,9 @@
 import { PeerClient, parseJson } from "../src/mod.js";
-import { ProcessGroup, startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { useCleanup } from "./support/fixtures.js";
+import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
 import { waitFor } from "./support/wait-for.js";
 
-const group = new ProcessGroup();
-let client: PeerClient | undefined;
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await group.stopAll();
-});
+const { group, closeLater } = useCleanup();
 
 describe("worker under CPU load", () => {
   it("is never expired or marked critical while its job threads burn every core", async () => {
@@ -19,8 +14,7 @@ describe("worker under CPU load", () => {
     const { instanceId } = group.add(
       await startEchoWorker(endpoint, { HEARTBEAT_INTERVAL_MS: String(INTERVAL), BURN_THREADS: "2" }),
     );
-    client = new PeerClient({ mapperEndpoint: endpoint, defaultTimeoutMs: 30_000 });
-    const peers = client;
+    const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint, defaultTimeoutMs: 30_000 }));
     await waitFor("the worker in the directory", () => peers.directory.instances("echo").length === 1);
 
     // Keep both threads (both cores of the CI machine) busy for ten heartbeat intervals and more.

@@ -1,10 +1,10 @@
 import { Dealer } from "zeromq";
-import { decode, encode, type Message } from "../src/protocol/mod.js";
-import { ProcessGroup, startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { decode, type Message } from "../src/protocol/mod.js";
+import { jsonRequest, useCleanup } from "./support/fixtures.js";
+import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
 import { waitFor } from "./support/wait-for.js";
 
-const group = new ProcessGroup();
-afterEach(() => group.stopAll());
+const { group } = useCleanup();
 
 describe("worker drain on SIGTERM", () => {
   it("deregisters, refuses new work with BUSY, finishes jobs in flight, and exits 0", async () => {
@@ -19,21 +19,7 @@ describe("worker drain on SIGTERM", () => {
     await worker.waitForLog("registered");
     const raw = new Dealer({ linger: 0, receiveTimeout: 5000 });
     raw.connect(endpoint);
-    const request = (id: number, ms: number) =>
-      raw.send(
-        encode(
-          "REQUEST",
-          {
-            id,
-            service: "echo",
-            job: "sleep",
-            timeoutMs: 10_000,
-            traceId: `drain-${id}`,
-            contentType: "application/json",
-          },
-          Buffer.from(JSON.stringify({ ms })),
-        ),
-      );
+    const request = (id: number, ms: number) => raw.send(jsonRequest(id, "sleep", { ms }, 10_000));
     try {
       for (const id of [1, 2, 3]) await request(id, 800);
       // Wait for the worker to hold all three (the next one is refused), then ask it to stop.
@@ -76,21 +62,7 @@ describe("worker drain on SIGTERM", () => {
     await worker.waitForLog("registered");
     const raw = new Dealer({ linger: 0, receiveTimeout: 5000 });
     raw.connect(endpoint);
-    const sleep = (id: number, ms: number) =>
-      raw.send(
-        encode(
-          "REQUEST",
-          {
-            id,
-            service: "echo",
-            job: "sleep",
-            timeoutMs: 60_000,
-            traceId: `t${id}`,
-            contentType: "application/json",
-          },
-          Buffer.from(JSON.stringify({ ms })),
-        ),
-      );
+    const sleep = (id: number, ms: number) => raw.send(jsonRequest(id, "sleep", { ms }, 60_000));
     await sleep(1, 30_000);
     await sleep(2, 1);
     const probe = decode(await raw.receive());

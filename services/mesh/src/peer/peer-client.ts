@@ -118,7 +118,7 @@ export class PeerClient {
     const tried = new Set<string>();
     let lastFailure: MeshError | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const timeoutMs = deadline - Date.now();
+      const timeoutMs = Math.ceil(deadline - Date.now());
       if (timeoutMs <= 0) break;
       const connection = this.#pick(service, job, tried);
       if (!connection) break;

@@ -1,0 +1,148 @@
+import type { Counter, Histogram } from "prom-client";
+import type { Logger } from "../observability/logger.js";
+import type { workerMetrics } from "../observability/metrics.js";
+import { ErrorCode, encode, encodeError, type Load, type MessageOf } from "../protocol/mod.js";
+import { BoundedJobQueue } from "./job-queue.js";
+import type { JobContext, JobDefinition, JobHandler, JobRequest, JobResult } from "./jobs.js";
+import { LoadTracker } from "./load-tracker.js";
+import { ThreadPool } from "./thread-pool.js";
+
+type Outcome = "ok" | "error" | "busy" | "deadline";
+
+interface ServedJob {
+  queue: BoundedJobQueue;
+  run: JobHandler;
+  pool?: ThreadPool;
+  // Label children resolved once: a labelled inc() hashes its labels on every call.
+  outcomes: Record<Outcome, Counter.Internal>;
+  duration: Histogram.Internal<string>;
+  busy: Counter.Internal;
+}
+
+export interface JobServerOptions {
+  service: string;
+  jobs: Record<string, JobDefinition>;
+  metrics: ReturnType<typeof workerMetrics>;
+  logger: Logger;
+  /** The context a handler gets: logger, deadline and `call` for reaching other workers. */
+  contextFor: (request: JobRequest, deadline: number) => JobContext;
+}
+
+type Reply = (frames: Buffer[]) => void;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Admission and execution of jobs: each REQUEST is refused (BUSY, ERROR) or queued, run, and
+ * answered exactly once through `reply`. Knows nothing of sockets.
+ */
+export class JobServer {
+  readonly #jobs: Map<string, ServedJob>;
+  readonly #loadTracker: LoadTracker;
+  #draining = false;
+
+  constructor(private readonly options: JobServerOptions) {
+    const { metrics } = options;
+    this.#jobs = new Map(
+      Object.entries(options.jobs).map(([name, definition]) => {
+        const outcome = (value: Outcome) => metrics.jobs.labels({ job: name, outcome: value });
+        return [
+          name,
+          {
+            ...runnerFor(definition),
+            queue: new BoundedJobQueue(definition.concurrency, definition.queueCapacity),
+            outcomes: {
+              ok: outcome("ok"),
+              error: outcome("error"),
+              busy: outcome("busy"),
+              deadline: outcome("deadline"),
+            },
+            duration: metrics.jobDuration.labels({ job: name }),
+            busy: metrics.busy.labels({ job: name }),
+          },
+        ];
+      }),
+    );
+    this.#loadTracker = new LoadTracker(new Map([...this.#jobs].map(([name, job]) => [name, job.queue])));
+  }
+
+  /** Current load; also refreshes the load gauges, since this runs every heartbeat. */
+  load(): Load {
+    const { metrics } = this.options;
+    const current = this.#loadTracker.current();
+    metrics.load.set(current.utilization);
+    for (const [name, job] of this.#jobs) {
+      metrics.queueDepth.set({ job: name }, job.queue.queued);
+      metrics.inFlight.set({ job: name }, job.queue.inFlight);
+    }
+    return current;
+  }
+
+  /** From now on every new job gets BUSY (retryable elsewhere); jobs already accepted still run. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves once every accepted job has been answered. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#jobs.values()].map((job) => job.queue.idle()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#jobs.values()].map((job) => job.pool?.close()));
+  }
+
+  handle(message: MessageOf<"REQUEST">, reply: Reply): void {
+    const { id, job: name, service } = message.header;
+    const job = this.#jobs.get(name);
+    const arrivedAt = performance.now();
+    if (service !== this.options.service) {
+      reply(encodeError(ErrorCode.WRONG_SERVICE, `this is ${this.options.service}, not ${service}`, id));
+    } else if (!job) {
+      this.options.metrics.jobs.inc({ job: "unknown", outcome: "unknown_job" });
+      reply(encodeError(ErrorCode.UNKNOWN_JOB, `${this.options.service} has no job ${name}`, id));
+    } else if (this.#draining || !job.queue.offer(() => this.#run(job, message, reply, arrivedAt))) {
+      job.outcomes.busy.inc();
+      job.busy.inc();
+      reply(encode("BUSY", { id, load: this.load() }));
+    }
+  }
+
+  async #run(job: ServedJob, message: MessageOf<"REQUEST">, reply: Reply, arrivedAt: number): Promise<void> {
+    const { id, timeoutMs, traceId, contentType } = message.header;
+    // Deadlines are local: the caller's remaining budget, counted from arrival.
+    const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
+    const finish = (outcome: Outcome, frames: Buffer[]) => {
+      const ms = performance.now() - arrivedAt;
+      job.outcomes[outcome].inc();
+      job.duration.observe(ms / 1000);
+      this.#loadTracker.recordLatency(ms);
+      reply(frames);
+    };
+    if (Date.now() >= deadline) {
+      return finish("deadline", encodeError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued", id));
+    }
+    const request: JobRequest = {
+      job: message.header.job,
+      payload: message.payload ?? EMPTY,
+      contentType,
+      traceId,
+    };
+    try {
+      const produced = job.run(request, this.options.contextFor(request, deadline));
+      // Synchronous handlers answer in this tick: no extra trip through the microtask queue.
+      const result: JobResult = produced instanceof Promise ? await produced : produced;
+      const durationMs = performance.now() - arrivedAt;
+      finish("ok", encode("REPLY", { id, contentType: result.contentType, durationMs }, result.payload));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn("job failed", { traceId, job: request.job, error: reason });
+      finish("error", encodeError(ErrorCode.JOB_FAILED, reason, id));
+    }
+  }
+}
+
+function runnerFor(definition: JobDefinition): { run: JobHandler; pool?: ThreadPool } {
+  if ("run" in definition) return { run: definition.run };
+  const pool = new ThreadPool(definition.threadModule, definition.concurrency);
+  return { pool, run: (request) => pool.run(request) };
+}

@@ -1,0 +1,35 @@
+import { encode } from "../../src/protocol/mod.js";
+import { ProcessGroup } from "./service-process.js";
+
+/**
+ * Per-test cleanup for component tests: processes started through `group` are killed and clients
+ * passed to `closeLater` are closed after each test, pass or fail.
+ */
+export function useCleanup() {
+  const group = new ProcessGroup();
+  const closables: { close(): void }[] = [];
+  afterEach(async () => {
+    for (const closable of closables.splice(0)) closable.close();
+    await group.stopAll();
+  });
+  return {
+    group,
+    closeLater<T extends { close(): void }>(closable: T): T {
+      closables.push(closable);
+      return closable;
+    },
+  };
+}
+
+/** A REQUEST for the example worker's JSON jobs, built for a raw socket. */
+export function jsonRequest(id: number, job: string, body: unknown, timeoutMs = 10_000): Buffer[] {
+  const header = {
+    id,
+    service: "echo",
+    job,
+    timeoutMs,
+    traceId: `raw-${id}`,
+    contentType: "application/json",
+  };
+  return encode("REQUEST", header, Buffer.from(JSON.stringify(body)));
+}
