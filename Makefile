@@ -19,11 +19,12 @@ run: build
 
 ## test: unit, protocol and component tests (real ZeroMQ sockets, real processes)
 test: build
-	npx jest
+	node --experimental-vm-modules node_modules/.bin/jest
 
-## bench: mesh runtime vs bare ZeroMQ echo, failover timings (prints a table, writes bench/results/)
+## bench: mesh runtime vs bare ZeroMQ echo, failover timings, frame rendering (tables; figures in bench/results/)
 bench: build
 	node services/mesh/dist/bench/mesh-bench.js
+	node services/image-worker/dist/bench/frame-bench.js
 
 lint: install
 	npx biome check .

@@ -1,5 +1,6 @@
 // Tests are TypeScript compiled by swc to CommonJS (ts-jest cannot drive TypeScript 7).
-// Component tests spawn the compiled services, so `npm test` builds first.
+// Component tests spawn the compiled services, so `make test` builds first. Jest runs under
+// --experimental-vm-modules (see Makefile) because jimp's CommonJS font loader calls import().
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",

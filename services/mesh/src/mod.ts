@@ -29,6 +29,7 @@ export { DealerChannel } from "./transport/dealer-channel.js";
 export { advertisedEndpoint } from "./transport/endpoints.js";
 export {
   type CallOptions,
+  type CallResult,
   type JobContext,
   type JobDefinition,
   type JobHandler,

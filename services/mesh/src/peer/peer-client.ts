@@ -8,7 +8,7 @@ import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
 import type { InstanceRecord, Message } from "../protocol/mod.js";
 import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
-import type { CallOptions, JobResult } from "../worker/jobs.js";
+import type { CallOptions, CallResult } from "../worker/jobs.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
 
@@ -80,7 +80,7 @@ export class PeerClient {
     job: string,
     payload: Uint8Array,
     options: CallOptions = {},
-  ): Promise<JobResult> {
+  ): Promise<CallResult> {
     const started = performance.now();
     let outcome = "ok";
     try {
@@ -108,7 +108,7 @@ export class PeerClient {
     job: string,
     payload: Uint8Array,
     options: CallOptions,
-  ): Promise<JobResult> {
+  ): Promise<CallResult> {
     const deadline = Date.now() + (options.timeoutMs ?? this.#defaultTimeoutMs);
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const traceId = options.traceId ?? randomUUID();
@@ -144,7 +144,12 @@ export class PeerClient {
       }
       if (reply.type === "REPLY") {
         connection.recordSuccess();
-        return { payload: reply.payload ?? EMPTY, contentType: reply.header.contentType };
+        return {
+          payload: reply.payload ?? EMPTY,
+          contentType: reply.header.contentType,
+          servedBy: connection.record.instanceId,
+          durationMs: reply.header.durationMs,
+        };
       }
       if (reply.type === "BUSY") {
         this.directory.updateLoad(service, connection.record.instanceId, reply.header.load);

@@ -143,6 +143,6 @@ export class JobServer {
 
 function runnerFor(definition: JobDefinition): { run: JobHandler; pool?: ThreadPool } {
   if ("run" in definition) return { run: definition.run };
-  const pool = new ThreadPool(definition.threadModule, definition.concurrency);
+  const pool = new ThreadPool(definition.threadModule, definition.concurrency, definition.threadData);
   return { pool, run: (request) => pool.run(request) };
 }

@@ -13,6 +13,14 @@ export interface JobResult {
   contentType: string;
 }
 
+/** What a call through the mesh returns: the job's result and who produced it. */
+export interface CallResult extends JobResult {
+  /** The instance that answered. */
+  servedBy: string;
+  /** Time the job spent on that instance, queueing included, in ms. */
+  durationMs: number;
+}
+
 export interface CallOptions {
   timeoutMs?: number;
   /** The job is safe to run twice: it may be retried on another instance after a timeout or disconnect. */
@@ -29,7 +37,7 @@ export interface JobContext {
   deadline: number;
   logger: Logger;
   /** Calls another service through the mesh, within this job's deadline and under its trace id. */
-  call(service: string, job: string, payload: Uint8Array, options?: CallOptions): Promise<JobResult>;
+  call(service: string, job: string, payload: Uint8Array, options?: CallOptions): Promise<CallResult>;
 }
 
 export type JobHandler = (request: JobRequest, context: JobContext) => Promise<JobResult> | JobResult;
@@ -45,7 +53,15 @@ interface JobLimits {
 }
 
 /** A job type a worker serves: on the event loop (`run`) or, for CPU-bound work, on a thread pool. */
-export type JobDefinition = JobLimits & ({ run: JobHandler } | { threadModule: URL | string });
+export type JobDefinition = JobLimits &
+  (
+    | { run: JobHandler }
+    | {
+        threadModule: URL | string;
+        /** Handed to every thread as `workerData` (e.g. the instance's name). */
+        threadData?: unknown;
+      }
+  );
 
 export const JSON_CONTENT_TYPE = "application/json";
 

@@ -9,9 +9,10 @@ import type { JobRequest, JobResult } from "./jobs.js";
 export class ThreadPool {
   readonly #pool: Piscina;
 
-  constructor(module: URL | string, threads: number) {
+  constructor(module: URL | string, threads: number, workerData?: unknown) {
     this.#pool = new Piscina({
       filename: module instanceof URL ? module.href : module,
+      workerData,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
