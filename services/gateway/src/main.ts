@@ -1,0 +1,55 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
+import { createLogger, loadConfigOrExit, onShutdownSignal, PeerClient, startOrExit } from "@zmesh/mesh";
+import { collectDefaultMetrics, register } from "prom-client";
+import { Server } from "socket.io";
+import { gatewayConfigSchema } from "./config.js";
+import { gatewayMetrics } from "./gateway-metrics.js";
+import { createApp } from "./http/app.js";
+import { StreamHub } from "./streams/stream-hub.js";
+
+const config = loadConfigOrExit(gatewayConfigSchema);
+const instanceId = `gateway-${hostname()}-${process.pid}`;
+const logger = createLogger({ service: "gateway", instance: instanceId, level: config.LOG_LEVEL });
+register.setDefaultLabels({ service: "gateway", instance_id: instanceId });
+collectDefaultMetrics();
+
+const peers = new PeerClient({
+  mapperEndpoint: config.MAPPER_ENDPOINT,
+  logger,
+  defaultTimeoutMs: config.RENDER_TIMEOUT_MS,
+});
+const webRoot = fileURLToPath(new URL("../../../../web-client/dist", import.meta.url));
+let hub: StreamHub | undefined;
+const app = createApp({ peers, registry: register, webRoot, streams: () => hub?.summary() ?? {} });
+const server = createServer(app);
+// Binary frames only, no long-polling fallback needed by our client; keep messages small and bounded.
+const io = new Server(server, { maxHttpBufferSize: 16 * 1024, serveClient: false });
+hub = new StreamHub(io, {
+  defaultStream: "main",
+  defaultFps: config.STREAM_FPS,
+  maxFps: config.MAX_STREAM_FPS,
+  renderTimeoutMs: config.RENDER_TIMEOUT_MS,
+  peers,
+  metrics: gatewayMetrics(register),
+  logger,
+});
+
+await startOrExit(
+  () =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve);
+    }),
+  { GATEWAY_PORT: config.GATEWAY_PORT },
+);
+const { port } = server.address() as AddressInfo;
+logger.info("gateway listening", { url: `http://${config.GATEWAY_HOST}:${port}/`, port });
+
+onShutdownSignal(logger, async () => {
+  hub?.close();
+  await io.close();
+  peers.close();
+});

@@ -1,0 +1,141 @@
+import { PeerClient } from "@zmesh/mesh";
+import sharp from "sharp";
+import { io, type Socket } from "socket.io-client";
+import { useCleanup } from "../../mesh/test/support/fixtures.js";
+import { ServiceProcess, startMapperProcess } from "../../mesh/test/support/service-process.js";
+import { waitFor } from "../../mesh/test/support/wait-for.js";
+
+interface Frame {
+  stream: string;
+  seq: number;
+  worker: string;
+  requestedAt: number;
+  renderedAt: number;
+  sentAt: number;
+  jpeg: Buffer;
+}
+
+const { group, closeLater } = useCleanup();
+let socket: Socket | undefined;
+afterEach(() => {
+  socket?.close();
+  socket = undefined;
+});
+
+async function startSystem() {
+  const { endpoint } = group.add(await startMapperProcess());
+  const workers = ["alpha", "beta"].map(
+    (name) =>
+      new ServiceProcess("services/image-worker/dist/src/main.js", {
+        MAPPER_ENDPOINT: endpoint,
+        WORKER_NAME: name,
+      }),
+  );
+  group.add({ alpha: workers[0], beta: workers[1] });
+  const gateway = new ServiceProcess("services/gateway/dist/src/main.js", {
+    MAPPER_ENDPOINT: endpoint,
+    GATEWAY_PORT: "0",
+    STREAM_FPS: "20",
+  });
+  group.add({ gateway });
+  const { port } = await gateway.waitForLog("gateway listening");
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor("the gateway to be ready", async () => (await fetch(`${base}/readyz`)).ok);
+  const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint }));
+  await waitFor("both image workers", () => peers.directory.instances("image-worker").length === 2);
+  await waitFor("the gateway to know both image workers", async () => {
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as { services: Record<string, unknown[]> };
+    return mesh.services["image-worker"]?.length === 2;
+  });
+  return { base, workers };
+}
+
+function watch(base: string) {
+  const frames: Frame[] = [];
+  socket = io(base, { transports: ["websocket"] });
+  socket.on("frame", (frame: Frame) => frames.push({ ...frame, jpeg: Buffer.from(frame.jpeg) }));
+  return { frames, socket };
+}
+
+describe("gateway streaming", () => {
+  it("pushes frames without being asked: valid 400×300 JPEGs from both workers", async () => {
+    const { base } = await startSystem();
+    const { frames } = watch(base);
+    await waitFor(
+      "frames from both workers",
+      () => new Set(frames.map((f) => f.worker)).size === 2 && frames.length >= 10,
+      10_000,
+    );
+    for (const frame of frames.slice(0, 5)) {
+      const info = await sharp(frame.jpeg).metadata();
+      expect([info.format, info.width, info.height]).toEqual(["jpeg", 400, 300]);
+      expect(frame.stream).toBe("main");
+      expect(frame.renderedAt).toBeGreaterThanOrEqual(frame.requestedAt);
+    }
+    expect(new Set(frames.map((f) => f.worker))).toEqual(
+      new Set(["image-worker-alpha", "image-worker-beta"]),
+    );
+    const seqs = frames.map((f) => f.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it("keeps the stream going within a second when an image worker is killed", async () => {
+    const { base, workers } = await startSystem();
+    const { frames } = watch(base);
+    await waitFor("frames from both workers", () => new Set(frames.map((f) => f.worker)).size === 2);
+    workers[0]?.kill("SIGKILL");
+    const killedAt = Date.now();
+    await workers[0]?.exited;
+    const frame = await waitFor(
+      "a frame after the kill",
+      () => frames.find((f) => f.sentAt > killedAt),
+      1000,
+    );
+    expect(frame.worker).toBe("image-worker-beta");
+    await waitFor("ten more frames", () => frames.filter((f) => f.sentAt > killedAt).length >= 10, 5000);
+  });
+
+  it("answers a bad subscribe with an error and the stream goes on; a good one switches streams", async () => {
+    const { base } = await startSystem();
+    const { frames, socket } = watch(base);
+    await waitFor("first frame", () => frames.length > 0);
+    const bad = await socket.emitWithAck("subscribe", { stream: "NOT OK", fps: 1000 });
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining("fps: at most 30") });
+    expect(bad.error).toContain("stream: 1-32 of a-z");
+    const count = frames.length;
+    await waitFor("frames after the bad subscribe", () => frames.length > count + 3);
+    expect(frames.every((f) => f.stream === "main")).toBe(true);
+
+    const good = await socket.emitWithAck("subscribe", { stream: "slow", fps: 2 });
+    expect(good).toEqual({ ok: true, stream: "slow", fps: 2 });
+    await waitFor("a frame of the new stream", () => frames.some((f) => f.stream === "slow"));
+  });
+
+  it("serves health, readiness, the mesh as JSON and metrics", async () => {
+    const { base } = await startSystem();
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+      ready: true,
+      mapper: true,
+      imageWorkers: 2,
+    });
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as {
+      services: Record<string, { id: string; state: string; load: number }[]>;
+    };
+    expect(mesh.services["image-worker"]?.map((i) => i.id).sort()).toEqual([
+      "image-worker-alpha",
+      "image-worker-beta",
+    ]);
+    for (const instance of mesh.services["image-worker"] ?? []) {
+      expect(instance.state).toMatch(/passing|warning/);
+      expect(typeof instance.load).toBe("number");
+    }
+    const { frames } = watch(base);
+    await waitFor("a few frames", () => frames.length >= 3);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/zmesh_gateway_viewers\{[^}]*\} 1/);
+    expect(metrics).toMatch(/zmesh_gateway_frames_emitted_total\{stream="main"[^}]*\} \d+/);
+    expect(metrics).toContain("zmesh_gateway_frame_age_seconds_bucket");
+    expect(metrics).toContain("zmesh_peer_request_duration_seconds_bucket");
+  });
+});
