@@ -28,18 +28,20 @@ export function createApp({ peers, registry, webRoot, streams }: AppOptions): Ex
   });
 
   app.get("/api/mesh", (_request, response) => {
-    const services: Record<string, unknown[]> = {};
-    for (const instance of peers.directory.all()) {
-      (services[instance.service] ??= []).push({
-        id: instance.instanceId,
-        state: instance.state,
-        load: instance.load.utilization,
-        inFlight: instance.load.inFlight,
-        queued: instance.load.queued,
-        latencyMs: instance.load.latencyMs,
-        endpoint: instance.endpoint,
-      });
-    }
+    const services = Object.fromEntries(
+      peers.directory.services().map((service) => [
+        service,
+        peers.directory.instances(service).map((instance) => ({
+          id: instance.instanceId,
+          state: instance.state,
+          load: instance.load.utilization,
+          inFlight: instance.load.inFlight,
+          queued: instance.load.queued,
+          latencyMs: instance.load.latencyMs,
+          endpoint: instance.endpoint,
+        })),
+      ]),
+    );
     response.json({ epoch: peers.directory.epoch ?? null, services, streams: streams() });
   });
 
