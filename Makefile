@@ -12,8 +12,9 @@ install: $(NPM_INSTALL_STAMP)
 
 build: install
 	npx tsc -b
+	npm run --silent build -w @zmesh/web-client
 
-## run: start the mapper and two example workers on 127.0.0.1 (Ctrl-C stops them all)
+## run: start the mapper, two image workers and the gateway on 127.0.0.1 (Ctrl-C stops them all)
 run: build
 	node deploy/local/run.mjs
 
@@ -31,7 +32,8 @@ lint: install
 
 typecheck: install
 	npx tsc -b
+	npx tsc -p web-client
 
 clean:
 	npx tsc -b --clean 2>/dev/null || true
-	rm -rf services/*/dist test-artifacts
+	rm -rf services/*/dist web-client/dist test-artifacts

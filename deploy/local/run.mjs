@@ -8,16 +8,20 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const env = process.env;
-const workers = Number(env.ECHO_WORKERS ?? 2);
+const imageWorkers = Number(env.IMAGE_WORKERS ?? 2);
+const gatewayPort = env.GATEWAY_PORT ?? "8080";
 const rawLogs = env.LOG_FORMAT === "json";
 
+// Each process's metrics on its own port: the mapper on METRICS_PORT (9100), image workers from 9101 on.
+const metricsBase = Number(env.METRICS_PORT ?? 9100);
 const services = [
-  { name: "mapper", script: "services/mapper/dist/src/main.js", env: {} },
-  ...Array.from({ length: workers }, (_, i) => ({
-    name: `echo-${i + 1}`,
-    script: "services/mesh/dist/examples/echo-worker.js",
-    env: {},
+  { name: "mapper", script: "services/mapper/dist/src/main.js", env: { METRICS_PORT: String(metricsBase) } },
+  ...Array.from({ length: imageWorkers }, (_, i) => ({
+    name: `image-${i + 1}`,
+    script: "services/image-worker/dist/src/main.js",
+    env: { WORKER_NAME: `local-${i + 1}`, METRICS_PORT: String(metricsBase + 1 + i) },
   })),
+  { name: "gateway", script: "services/gateway/dist/src/main.js", env: { GATEWAY_PORT: gatewayPort } },
 ];
 
 const COLORS = [36, 33, 32, 35, 34, 31];
@@ -79,9 +83,10 @@ async function stop(reason, code = 0) {
 
 services.forEach(start);
 process.stdout.write(
-  `\nzmesh is running: mapper at ${env.MAPPER_ENDPOINT ?? "tcp://127.0.0.1:5555"}, ${workers} echo workers.\n` +
-    "  npx zmesh ls                 list the directory\n" +
-    "  npx zmesh call echo sleep '{\"ms\":10}'\n" +
+  `\nzmesh is running: open http://127.0.0.1:${gatewayPort}/\n` +
+    `  mapper ${env.MAPPER_ENDPOINT ?? "tcp://127.0.0.1:5555"}, ${imageWorkers} image workers, gateway\n` +
+    "  npx zmesh ls                                        list the directory\n" +
+    "  npx zmesh call image-worker render --out frame.jpg   one frame from the mesh\n" +
     "Ctrl-C stops everything.\n\n",
 );
 process.on("SIGINT", () => stop("Ctrl-C"));

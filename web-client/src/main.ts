@@ -1,0 +1,108 @@
+// The live page: frames over Socket.IO, the mesh over /api/mesh. Reconnects by itself.
+import { io } from "socket.io-client";
+
+interface Frame {
+  stream: string;
+  seq: number;
+  worker: string;
+  requestedAt: number;
+  renderedAt: number;
+  sentAt: number;
+  jpeg: ArrayBuffer;
+}
+
+interface MeshInstance {
+  id: string;
+  state: "passing" | "warning" | "critical";
+  load: number;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const image = $<HTMLImageElement>("frame");
+const connection = $("connection");
+
+// --- the stream ---------------------------------------------------------------------------
+const socket = io({ transports: ["websocket"] });
+const arrivals: number[] = [];
+let shownUrl: string | undefined;
+
+socket.on("connect", () => setConnection("live", "live"));
+socket.on("disconnect", () => setConnection("connecting", "reconnecting…"));
+socket.io.on("reconnect_attempt", () => setConnection("connecting", "reconnecting…"));
+socket.on("connect_error", () => setConnection("down", "gateway unreachable, retrying…"));
+
+socket.on("frame", (frame: Frame) => {
+  const now = Date.now();
+  const url = URL.createObjectURL(new Blob([frame.jpeg], { type: "image/jpeg" }));
+  image.onload = () => {
+    if (shownUrl) URL.revokeObjectURL(shownUrl);
+    shownUrl = url;
+  };
+  image.src = url;
+  arrivals.push(now);
+  while (arrivals.length > 0 && (arrivals[0] as number) < now - 2000) arrivals.shift();
+  $("worker").textContent = frame.worker.replace(/^image-worker-/, "");
+  $("worker").title = frame.worker;
+  $("fps").textContent = (arrivals.length / 2).toFixed(1);
+  // Ages across machines assume synchronised clocks; on one host they are exact.
+  $("age").textContent = `${Math.max(0, now - frame.requestedAt)} ms`;
+  $("seq").textContent = `#${frame.seq}`;
+});
+
+function setConnection(kind: "live" | "connecting" | "down", text: string): void {
+  connection.className = `status ${kind}`;
+  connection.textContent = text;
+}
+
+// --- the mesh panel -----------------------------------------------------------------------
+async function refreshMesh(): Promise<void> {
+  try {
+    const response = await fetch("/api/mesh");
+    const mesh = (await response.json()) as { services: Record<string, MeshInstance[]> };
+    renderMesh(mesh.services);
+  } catch {
+    // The gateway is restarting: the connection badge says so; try again on the next round.
+  }
+}
+
+function renderMesh(services: Record<string, MeshInstance[]>): void {
+  const list = $("instances");
+  const rows = Object.entries(services).flatMap(([service, instances]) =>
+    instances.map((instance) => {
+      const item = document.createElement("li");
+      const name = Object.assign(document.createElement("span"), {
+        className: "name",
+        textContent: instance.id,
+      });
+      const state = Object.assign(document.createElement("span"), {
+        className: `state ${instance.state}`,
+        textContent: instance.state,
+      });
+      const label = Object.assign(document.createElement("span"), {
+        className: "service",
+        textContent: service,
+      });
+      const percent = Object.assign(document.createElement("span"), {
+        className: "service",
+        textContent: `${Math.round(instance.load * 100)}% load`,
+      });
+      const bar = Object.assign(document.createElement("div"), { className: "bar" });
+      const fill = document.createElement("span");
+      fill.style.width = `${Math.min(100, Math.round(instance.load * 100))}%`;
+      bar.append(fill);
+      item.append(name, state, label, percent, bar);
+      item.dataset.instance = instance.id;
+      return item;
+    }),
+  );
+  if (rows.length === 0) {
+    list.replaceChildren(
+      Object.assign(document.createElement("li"), { className: "empty", textContent: "no instances yet" }),
+    );
+  } else {
+    list.replaceChildren(...rows);
+  }
+}
+
+void refreshMesh();
+setInterval(refreshMesh, 1000);
