@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_INSTALL_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test bench lint typecheck build clean install
+.PHONY: run test bench lint typecheck build clean install chromium
 
 # npm ci only when the lockfile changed since the last install.
 $(NPM_INSTALL_STAMP): package-lock.json
@@ -18,8 +18,14 @@ build: install
 run: build
 	node deploy/local/run.mjs
 
-## test: unit, protocol and component tests (real ZeroMQ sockets, real processes)
-test: build
+# The browser test drives Debian's Chromium (a browser download by playwright is not possible here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+## test: unit, protocol, component and end-to-end tests (real ZeroMQ sockets, processes, a real browser)
+test: build chromium
 	node --experimental-vm-modules node_modules/.bin/jest
 
 ## bench: mesh runtime vs bare ZeroMQ echo, failover timings, frame rendering (tables; figures in bench/results/)

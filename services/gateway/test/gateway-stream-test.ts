@@ -1,9 +1,8 @@
-import { PeerClient } from "@zmesh/mesh";
 import sharp from "sharp";
 import { io, type Socket } from "socket.io-client";
 import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { ServiceProcess, startMapperProcess } from "../../mesh/test/support/service-process.js";
 import { waitFor } from "../../mesh/test/support/wait-for.js";
+import { startSystem as startSystem_ } from "./support/system.js";
 
 interface Frame {
   stream: string;
@@ -15,40 +14,14 @@ interface Frame {
   jpeg: Buffer;
 }
 
-const { group, closeLater } = useCleanup();
+const cleanup = useCleanup();
 let socket: Socket | undefined;
 afterEach(() => {
   socket?.close();
   socket = undefined;
 });
 
-async function startSystem() {
-  const { endpoint } = group.add(await startMapperProcess());
-  const workers = ["alpha", "beta"].map(
-    (name) =>
-      new ServiceProcess("services/image-worker/dist/src/main.js", {
-        MAPPER_ENDPOINT: endpoint,
-        WORKER_NAME: name,
-      }),
-  );
-  group.add({ alpha: workers[0], beta: workers[1] });
-  const gateway = new ServiceProcess("services/gateway/dist/src/main.js", {
-    MAPPER_ENDPOINT: endpoint,
-    GATEWAY_PORT: "0",
-    STREAM_FPS: "20",
-  });
-  group.add({ gateway });
-  const { port } = await gateway.waitForLog("gateway listening");
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor("the gateway to be ready", async () => (await fetch(`${base}/readyz`)).ok);
-  const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint }));
-  await waitFor("both image workers", () => peers.directory.instances("image-worker").length === 2);
-  await waitFor("the gateway to know both image workers", async () => {
-    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as { services: Record<string, unknown[]> };
-    return mesh.services["image-worker"]?.length === 2;
-  });
-  return { base, workers };
-}
+const startSystem = () => startSystem_(cleanup, { STREAM_FPS: "20" });
 
 function watch(base: string) {
   const frames: Frame[] = [];
