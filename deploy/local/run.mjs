@@ -21,6 +21,11 @@ const services = [
     script: "services/image-worker/dist/src/main.js",
     env: { WORKER_NAME: `local-${i + 1}`, METRICS_PORT: String(metricsBase + 1 + i) },
   })),
+  {
+    name: "reports",
+    script: "services/report-worker/dist/src/main.js",
+    env: { METRICS_PORT: String(metricsBase + 1 + imageWorkers) },
+  },
   { name: "gateway", script: "services/gateway/dist/src/main.js", env: { GATEWAY_PORT: gatewayPort } },
 ];
 
@@ -84,7 +89,7 @@ async function stop(reason, code = 0) {
 services.forEach(start);
 process.stdout.write(
   `\nzmesh is running: open http://127.0.0.1:${gatewayPort}/\n` +
-    `  mapper ${env.MAPPER_ENDPOINT ?? "tcp://127.0.0.1:5555"}, ${imageWorkers} image workers, gateway\n` +
+    `  mapper ${env.MAPPER_ENDPOINT ?? "tcp://127.0.0.1:5555"}, ${imageWorkers} image workers, report worker, gateway\n` +
     "  npx zmesh ls                                        list the directory\n" +
     "  npx zmesh call image-worker render --out frame.jpg   one frame from the mesh\n" +
     "Ctrl-C stops everything.\n\n",

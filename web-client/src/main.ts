@@ -106,3 +106,21 @@ function renderMesh(services: Record<string, MeshInstance[]>): void {
 
 void refreshMesh();
 setInterval(refreshMesh, 1000);
+
+// --- the latest report (a PNG chart drawn by the report worker) -----------------------------
+const chart = $<HTMLImageElement>("report-chart");
+async function refreshReport(): Promise<void> {
+  try {
+    const response = await fetch("/api/reports/latest.png");
+    if (!response.ok) throw new Error(`${response.status}`);
+    const url = URL.createObjectURL(await response.blob());
+    const previous = chart.src;
+    chart.src = url;
+    if (previous.startsWith("blob:")) URL.revokeObjectURL(previous);
+    $("report-status").textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch {
+    $("report-status").textContent = "report worker not reachable yet";
+  }
+}
+void refreshReport();
+setInterval(refreshReport, 5000);

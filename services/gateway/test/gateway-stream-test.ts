@@ -84,6 +84,41 @@ describe("gateway streaming", () => {
     await waitFor("a frame of the new stream", () => frames.some((f) => f.stream === "slow"));
   });
 
+  it("serves the latest report as JSON (with a fresh thumbnail), CSV and a PNG chart", async () => {
+    const { base } = await startSystem();
+    const { frames } = watch(base);
+    await waitFor("frames from both workers", () => new Set(frames.map((f) => f.worker)).size === 2);
+    const report = await waitFor("a report counting frames of both workers", async () => {
+      const body = (await (await fetch(`${base}/api/reports/latest.json`)).json()) as {
+        services: { service: string; served: number; instances: { id: string; share: number }[] }[];
+        thumbnail?: { worker: string; jpegBase64: string };
+      };
+      const images = body.services.find((s) => s.service === "image-worker");
+      return images?.instances.every((i) => i.share > 0) && body;
+    });
+    const images = report.services.find((s) => s.service === "image-worker");
+    expect(images?.instances.map((i) => i.id).sort()).toEqual(["image-worker-alpha", "image-worker-beta"]);
+    expect(images?.instances.reduce((sum, i) => sum + i.share, 0)).toBeCloseTo(1, 2);
+    expect(report.thumbnail?.worker).toMatch(/^image-worker-(alpha|beta)$/);
+    const thumbnail = await sharp(Buffer.from(report.thumbnail?.jpegBase64 ?? "", "base64")).metadata();
+    expect([thumbnail.format, thumbnail.width]).toEqual(["jpeg", 400]);
+
+    const csv = await fetch(`${base}/api/reports/latest.csv`);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csv.headers.get("content-disposition")).toContain("zmesh-report.csv");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("service,instance,state,load_now,load_mean,load_max,served,refused,share");
+    expect(lines.filter((l) => l.startsWith("image-worker,"))).toHaveLength(2);
+
+    const png = await fetch(`${base}/api/reports/latest.png`);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const chart = await sharp(Buffer.from(await png.arrayBuffer())).metadata();
+    expect([chart.format, chart.width]).toEqual(["png", 720]);
+
+    const bad = await fetch(`${base}/api/reports/latest.gif`);
+    expect(bad.status).toBe(400);
+  });
+
   it("serves health, readiness, the mesh as JSON and metrics", async () => {
     const { base } = await startSystem();
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: "ok" });

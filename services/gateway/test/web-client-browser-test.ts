@@ -56,6 +56,15 @@ describe("web client in a real browser", () => {
       );
       expect(listed.sort()).toEqual(["image-worker-alpha", "image-worker-beta"]);
       expect(await page.textContent("#connection")).toBe("live");
+      // The latest report's chart is shown, with its CSV a click away.
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLImageElement>("#report-chart")?.naturalWidth ?? 0) > 0,
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      );
+      expect(await page.getAttribute("#report-csv", "href")).toBe("/api/reports/latest.csv");
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, "web-client.png") });
     } finally {

@@ -40,4 +40,5 @@ export {
   parseJson,
   type ThreadJobHandler,
 } from "./worker/jobs.js";
+export { ThreadPool } from "./worker/thread-pool.js";
 export { startWorker, type WorkerOptions, type WorkerRuntime } from "./worker/worker-runtime.js";

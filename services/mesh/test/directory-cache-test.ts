@@ -5,7 +5,16 @@ const instance = (instanceId: string, service = "echo"): InstanceRecord => ({
   service,
   instanceId,
   endpoint: "tcp://127.0.0.1:7000",
-  load: { inFlight: 0, queued: 0, capacity: 4, utilization: 0, jobs: {}, latencyMs: 0 },
+  load: {
+    inFlight: 0,
+    queued: 0,
+    capacity: 4,
+    utilization: 0,
+    jobs: {},
+    latencyMs: 0,
+    served: 0,
+    refused: 0,
+  },
   state: "passing",
   registeredAt: 0,
   silentForMs: 0,
@@ -44,6 +53,8 @@ describe("directory cache", () => {
       utilization: 1,
       jobs: { echo: { used: 4, slots: 4 } },
       latencyMs: 3,
+      served: 10,
+      refused: 1,
     });
     expect(cache.get("echo", "a")?.load.utilization).toBe(1);
     expect(cache.applyChange({ kind: "expired", instance: instance("a") }).removed).toHaveLength(1);

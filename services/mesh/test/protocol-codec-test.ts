@@ -14,6 +14,8 @@ const load = {
   utilization: 0.375,
   jobs: { render: { used: 3, slots: 8 } },
   latencyMs: 4.2,
+  served: 120,
+  refused: 3,
 };
 const request = {
   id: 7,

@@ -85,6 +85,8 @@ describe("a live mapper speaks the documented protocol", () => {
     utilization: 0,
     jobs: { render: { used: 0, slots: 2 } },
     latencyMs: 0,
+    served: 0,
+    refused: 0,
   };
 
   it("REGISTER → ACK with the epoch, then GET_PEERS → PEERS listing the member", async () => {

@@ -7,6 +7,8 @@ const load = (utilization: number) => ({
   utilization,
   jobs: { echo: { used: Math.round(utilization * 4), slots: 4 } },
   latencyMs: 1,
+  served: 0,
+  refused: 0,
 });
 const register = (instanceId: string, service = "echo") => ({
   id: 1,

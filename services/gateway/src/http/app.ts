@@ -1,4 +1,4 @@
-import type { PeerClient } from "@zmesh/mesh";
+import { CallFailure, MeshError, type PeerClient } from "@zmesh/mesh";
 import express, { type Express } from "express";
 import type { Registry } from "prom-client";
 
@@ -10,7 +10,9 @@ export interface AppOptions {
   streams: () => Record<string, { fps: number; viewers: number }>;
 }
 
-/** The gateway's HTTP face: the web client, health, the mesh as JSON, metrics. */
+const REPORT_FORMATS = new Set(["json", "csv", "png"]);
+
+/** The gateway's HTTP face: the web client, health, the mesh as JSON, reports, metrics. */
 export function createApp({ peers, registry, webRoot, streams }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -43,6 +45,29 @@ export function createApp({ peers, registry, webRoot, streams }: AppOptions): Ex
       ]),
     );
     response.json({ epoch: peers.directory.epoch ?? null, services, streams: streams() });
+  });
+
+  // The latest report from the report worker, as JSON (default), CSV or a PNG chart.
+  app.get(["/api/reports/latest", "/api/reports/latest.:format"], async (request, response) => {
+    const { format = "json" } = request.params as { format?: string };
+    if (!REPORT_FORMATS.has(format)) {
+      response.status(400).json({ error: `format must be one of ${[...REPORT_FORMATS].join(", ")}` });
+      return;
+    }
+    try {
+      const report = await peers.call("report-worker", "report", Buffer.from(JSON.stringify({ format })), {
+        timeoutMs: 5000,
+        retryable: true,
+        contentType: "application/json",
+      });
+      if (format === "csv") response.attachment("zmesh-report.csv");
+      response.type(report.contentType).send(Buffer.from(report.payload));
+    } catch (error) {
+      const code = error instanceof MeshError ? error.code : "ERROR";
+      response
+        .status(code === CallFailure.NO_PEER ? 503 : 502)
+        .json({ error: `report unavailable: ${code}` });
+    }
   });
 
   app.get("/metrics", async (_request, response) => {

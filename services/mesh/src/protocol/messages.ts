@@ -29,6 +29,10 @@ export const loadSchema = z.object({
   ),
   /** Recent job duration (exponentially weighted mean), in milliseconds. */
   latencyMs: z.number().min(0),
+  /** Jobs answered with REPLY since the instance started (a counter: rates come from differences). */
+  served: z.number().int().min(0),
+  /** Jobs refused with BUSY since the instance started. */
+  refused: z.number().int().min(0),
 });
 export type Load = z.infer<typeof loadSchema>;
 

@@ -103,6 +103,7 @@ export class JobServer {
     } else if (this.#draining || !job.queue.offer(() => this.#run(job, message, reply, arrivedAt))) {
       job.outcomes.busy.inc();
       job.busy.inc();
+      this.#loadTracker.recordRefused();
       reply(encode("BUSY", { id, load: this.load() }));
     }
   }
@@ -132,6 +133,7 @@ export class JobServer {
       // Synchronous handlers answer in this tick: no extra trip through the microtask queue.
       const result: JobResult = produced instanceof Promise ? await produced : produced;
       const durationMs = performance.now() - arrivedAt;
+      this.#loadTracker.recordServed();
       finish("ok", encode("REPLY", { id, contentType: result.contentType, durationMs }, result.payload));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -7,8 +7,18 @@ const LATENCY_SMOOTHING = 0.2;
 /** Derives the load a worker reports from its queues and an exponentially weighted job latency. */
 export class LoadTracker {
   #latencyMs = 0;
+  #served = 0;
+  #refused = 0;
 
   constructor(private readonly queues: ReadonlyMap<string, BoundedJobQueue>) {}
+
+  recordServed(): void {
+    this.#served++;
+  }
+
+  recordRefused(): void {
+    this.#refused++;
+  }
 
   recordLatency(ms: number): void {
     this.#latencyMs =
@@ -36,6 +46,8 @@ export class LoadTracker {
       utilization,
       jobs,
       latencyMs: round(this.#latencyMs),
+      served: this.#served,
+      refused: this.#refused,
     };
   }
 }

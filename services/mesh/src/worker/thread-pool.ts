@@ -2,11 +2,11 @@ import { Piscina } from "piscina";
 import type { JobRequest, JobResult } from "./jobs.js";
 
 /**
- * Worker threads for CPU-bound jobs, so the event loop stays free for heartbeats and socket I/O
+ * Worker threads for CPU-bound work, so the event loop stays free for heartbeats and socket I/O
  * (a worker burning 100% CPU on the loop would miss heartbeats and be expired by mistake).
- * Admission control stays with BoundedJobQueue: the pool never holds more than `threads` tasks.
+ * For jobs, admission control stays with BoundedJobQueue: the pool never holds more than `threads` tasks.
  */
-export class ThreadPool {
+export class ThreadPool<Input = JobRequest, Output = JobResult> {
   readonly #pool: Piscina;
 
   constructor(module: URL | string, threads: number, workerData?: unknown) {
@@ -19,8 +19,8 @@ export class ThreadPool {
     });
   }
 
-  run(request: JobRequest): Promise<JobResult> {
-    return this.#pool.run(request) as Promise<JobResult>;
+  run(input: Input): Promise<Output> {
+    return this.#pool.run(input) as Promise<Output>;
   }
 
   async close(): Promise<void> {
