@@ -28,10 +28,12 @@ chromium:
 test: build chromium
 	node --experimental-vm-modules node_modules/.bin/jest
 
-## bench: mesh runtime vs bare ZeroMQ echo, failover timings, frame rendering (tables; figures in bench/results/)
+## bench: mesh vs bare ZeroMQ, failover, frame rendering, worker scaling, Socket.IO fan-out, stalled viewer
+##        (prints tables; figures in bench/results/)
 bench: build
 	node services/mesh/dist/bench/mesh-bench.js
 	node services/image-worker/dist/bench/frame-bench.js
+	node services/gateway/dist/bench/stream-bench.js
 
 lint: install
 	npx biome check .

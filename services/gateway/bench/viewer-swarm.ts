@@ -1,0 +1,36 @@
+// One process of bench viewers: `count` Socket.IO clients on the default stream for `seconds`.
+// Prints one JSON line: frames per client and every frame's age at arrival (same host, same clock).
+import { io, type Socket } from "socket.io-client";
+
+const [url = "", countArg = "100", secondsArg = "10"] = process.argv.slice(2);
+const count = Number(countArg);
+const seconds = Number(secondsArg);
+const sockets: Socket[] = [];
+const frames = new Array<number>(count).fill(0);
+const ages: number[] = [];
+let measuring = false;
+
+let connected = 0;
+for (let i = 0; i < count; i++) {
+  const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+  socket.on("connect", () => {
+    connected++;
+  });
+  socket.on("frame", (frame: { requestedAt: number }) => {
+    if (!measuring) return;
+    frames[i] = (frames[i] ?? 0) + 1;
+    ages.push(Date.now() - frame.requestedAt);
+  });
+  sockets.push(socket);
+}
+const deadline = Date.now() + 30_000;
+while (connected < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+process.stdout.write(`${JSON.stringify({ ready: connected })}\n`);
+// The parent starts every swarm's window together by sending a line on stdin.
+await new Promise((resolve) => process.stdin.once("data", resolve));
+measuring = true;
+await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+measuring = false;
+process.stdout.write(`${JSON.stringify({ connected, frames, ages })}\n`);
+for (const socket of sockets) socket.close();
+process.exit(0);
