@@ -8,6 +8,7 @@ const seconds = Number(secondsArg);
 const sockets: Socket[] = [];
 const frames = new Array<number>(count).fill(0);
 const ages: number[] = [];
+const sinceRender: number[] = [];
 let measuring = false;
 
 let connected = 0;
@@ -16,10 +17,12 @@ for (let i = 0; i < count; i++) {
   socket.on("connect", () => {
     connected++;
   });
-  socket.on("frame", (frame: { requestedAt: number }) => {
+  socket.on("frame", (frame: { requestedAt: number; renderedAt: number }) => {
     if (!measuring) return;
+    const now = Date.now();
     frames[i] = (frames[i] ?? 0) + 1;
-    ages.push(Date.now() - frame.requestedAt);
+    ages.push(now - frame.requestedAt);
+    sinceRender.push(now - frame.renderedAt);
   });
   sockets.push(socket);
 }
@@ -31,6 +34,6 @@ await new Promise((resolve) => process.stdin.once("data", resolve));
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 measuring = false;
-process.stdout.write(`${JSON.stringify({ connected, frames, ages })}\n`);
+process.stdout.write(`${JSON.stringify({ connected, frames, ages, sinceRender })}\n`);
 for (const socket of sockets) socket.close();
 process.exit(0);

@@ -7,12 +7,9 @@ import {
   jsonResult,
   loadConfigOrExit,
   memberSettings,
-  onShutdownSignal,
   parseJson,
-  portSetting,
-  serveMetrics,
-  startWorker,
-  zmqEndpointSetting,
+  runWorkerService,
+  workerServiceSettings,
 } from "@zmesh/mesh";
 import { register } from "prom-client";
 import { z } from "zod";
@@ -20,29 +17,22 @@ import { z } from "zod";
 const config = loadConfigOrExit(
   z.object({
     ...memberSettings,
+    ...workerServiceSettings,
     SERVICE_NAME: z.string().default("echo"),
-    JOB_BIND: zmqEndpointSetting("tcp://127.0.0.1:0"),
     SLEEP_CONCURRENCY: intSetting(1, 1000, 1),
     SLEEP_QUEUE: intSetting(0, 1000, 1),
     BURN_THREADS: intSetting(1, 64, 2),
-    DRAIN_TIMEOUT_MS: intSetting(0, 600_000, 10_000),
-    METRICS_HOST: z.string().default("127.0.0.1"),
-    METRICS_PORT: portSetting(0),
   }),
 );
 const instanceId = `${config.SERVICE_NAME}-${hostname()}-${process.pid}`;
 const logger = createLogger({ service: config.SERVICE_NAME, instance: instanceId, level: config.LOG_LEVEL });
-const EMPTY = new Uint8Array(0);
 register.setDefaultLabels({ service: config.SERVICE_NAME, instance_id: instanceId });
-const metrics = await serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST);
+const EMPTY = new Uint8Array(0);
 
-const worker = await startWorker({
+await runWorkerService({
   service: config.SERVICE_NAME,
   instanceId,
-  mapperEndpoint: config.MAPPER_ENDPOINT,
-  bind: config.JOB_BIND,
-  heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
-  metricsAddress: `${config.METRICS_HOST}:${metrics.port}`,
+  settings: config,
   logger,
   jobs: {
     noop: {
@@ -81,9 +71,4 @@ const worker = await startWorker({
       },
     },
   },
-});
-
-onShutdownSignal(logger, async () => {
-  await worker.drain(config.DRAIN_TIMEOUT_MS);
-  await metrics.close();
 });

@@ -42,3 +42,8 @@ export {
 } from "./worker/jobs.js";
 export { ThreadPool } from "./worker/thread-pool.js";
 export { startWorker, type WorkerOptions, type WorkerRuntime } from "./worker/worker-runtime.js";
+export {
+  runWorkerService,
+  type WorkerServiceOptions,
+  workerServiceSettings,
+} from "./worker/worker-service.js";

@@ -1,13 +1,5 @@
 import { hostname } from "node:os";
-import {
-  createLogger,
-  loadConfigOrExit,
-  onShutdownSignal,
-  serveMetrics,
-  startOrExit,
-  startWorker,
-  ThreadPool,
-} from "@zmesh/mesh";
+import { createLogger, loadConfigOrExit, runWorkerService, ThreadPool } from "@zmesh/mesh";
 import { collectDefaultMetrics, register } from "prom-client";
 import type { ChartInput } from "./chart-thread.js";
 import { reportWorkerConfigSchema } from "./config.js";
@@ -25,35 +17,29 @@ const windowMs = config.REPORT_WINDOW_S * 1000;
 let history: Sample[] = [];
 // PNG drawing and encoding is CPU-bound: on a thread, like every heavy job.
 const charts = new ThreadPool<ChartInput, Uint8Array>(new URL("./chart-thread.js", import.meta.url), 1);
+let sampler: NodeJS.Timeout | undefined;
 
-const metrics = await startOrExit(() => serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST), {
-  METRICS_PORT: config.METRICS_PORT,
+const worker = await runWorkerService({
+  service: SERVICE,
+  instanceId,
+  settings: config,
+  logger,
+  jobs: {
+    report: {
+      concurrency: 4,
+      queueCapacity: 16,
+      run: reportJob({ history: () => history, windowMs, charts, logger }),
+    },
+  },
+  onStop: async () => {
+    clearInterval(sampler);
+    await charts.close();
+  },
 });
-const worker = await startOrExit(
-  () =>
-    startWorker({
-      service: SERVICE,
-      instanceId,
-      mapperEndpoint: config.MAPPER_ENDPOINT,
-      bind: config.JOB_BIND,
-      ...(config.JOB_ADVERTISE_HOST ? { advertiseHost: config.JOB_ADVERTISE_HOST } : {}),
-      metricsAddress: `${config.JOB_ADVERTISE_HOST ?? config.METRICS_HOST}:${metrics.port}`,
-      heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
-      logger,
-      jobs: {
-        report: {
-          concurrency: 4,
-          queueCapacity: 16,
-          run: reportJob({ history: () => history, windowMs, charts, logger }),
-        },
-      },
-    }),
-  { JOB_BIND: config.JOB_BIND },
-);
 
 // The history comes from watching the mapper: the peer client's directory, sampled at a fixed rate.
 const directory = worker.peers().directory;
-const sampler = setInterval(() => {
+sampler = setInterval(() => {
   const instances = directory.all().map((i) => ({
     service: i.service,
     instanceId: i.instanceId,
@@ -64,10 +50,3 @@ const sampler = setInterval(() => {
   }));
   history = recordSample(history, { at: Date.now(), instances }, windowMs);
 }, config.SAMPLE_INTERVAL_MS);
-
-onShutdownSignal(logger, async () => {
-  clearInterval(sampler);
-  await worker.drain(config.DRAIN_TIMEOUT_MS);
-  await charts.close();
-  await metrics.close();
-});
