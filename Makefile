@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_INSTALL_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test bench lint typecheck build clean install chromium
+.PHONY: run test bench lint typecheck build clean install chromium up down scale logs ps
 
 # npm ci only when the lockfile changed since the last install.
 $(NPM_INSTALL_STAMP): package-lock.json
@@ -45,3 +45,26 @@ typecheck: install
 clean:
 	npx tsc -b --clean 2>/dev/null || true
 	rm -rf services/*/dist web-client/dist test-artifacts
+
+# --- containers (docker compose) ---------------------------------------------------------------
+COMPOSE := docker compose
+N ?= 4
+
+## up: build the images and start the stack (gateway :8080, Prometheus :9090, Grafana :3000)
+up:
+	$(COMPOSE) up --build --detach --wait mapper image-worker report-worker gateway prometheus
+	-$(COMPOSE) up --detach grafana
+
+## down: stop the stack and remove its containers and network
+down:
+	$(COMPOSE) down --remove-orphans
+
+## scale: run N image workers (make scale N=4)
+scale:
+	$(COMPOSE) up --detach --wait --scale image-worker=$(N) image-worker
+
+logs:
+	$(COMPOSE) logs --follow --tail=100
+
+ps:
+	$(COMPOSE) ps

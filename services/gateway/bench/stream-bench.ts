@@ -2,7 +2,8 @@
 // Prints tables and writes bench/results/stream-<time>.json. Not a test: no pass/fail.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { PeerClient } from "@zmesh/mesh";
@@ -150,8 +151,13 @@ function bucketPercentile(before: Map<number, number>, after: Map<number, number
 }
 
 async function fanOut(base: string, gatewayPid: number, viewers: number) {
-  const swarms = [0, 1].map(() =>
-    start("services/gateway/dist/bench/viewer-swarm.js", [base, String(viewers / 2), String(WINDOW_S)]),
+  const swarms = [0, 1].map((i) =>
+    start("services/gateway/dist/bench/viewer-swarm.js", [
+      base,
+      String(viewers / 2),
+      String(WINDOW_S),
+      join(tmpdir(), `zmesh-swarm-${process.pid}-${viewers}-${i}.json`),
+    ]),
   );
   await Promise.all(swarms.map((s) => s.waitFor((line) => "ready" in line)));
   const before = usage(gatewayPid);
@@ -162,10 +168,12 @@ async function fanOut(base: string, gatewayPid: number, viewers: number) {
     rssMax = Math.max(rssMax, usage(gatewayPid).rssMb);
   }, 500);
   for (const swarm of swarms) swarm.child.stdin?.write("go\n");
-  const results = await Promise.all(
-    swarms.map((s) => s.waitFor((line) => "frames" in line, (WINDOW_S + 30) * 1000)),
+  const done = await Promise.all(
+    swarms.map((s) => s.waitFor((line) => "done" in line, (WINDOW_S + 60) * 1000)),
+  ).finally(() => clearInterval(sampler));
+  const results = done.map(
+    (line) => JSON.parse(readFileSync(String(line.done), "utf8")) as Record<string, unknown>,
   );
-  clearInterval(sampler);
   const after = usage(gatewayPid);
   const bucketsAfter = await ageBuckets(base);
   const sinceRender = results.flatMap((r) => r.sinceRender as number[]).sort((a, b) => a - b);

@@ -1,8 +1,9 @@
 // One process of bench viewers: `count` Socket.IO clients on the default stream for `seconds`.
 // Prints one JSON line: frames per client and every frame's age at arrival (same host, same clock).
+import { writeFileSync } from "node:fs";
 import { io, type Socket } from "socket.io-client";
 
-const [url = "", countArg = "100", secondsArg = "10"] = process.argv.slice(2);
+const [url = "", countArg = "100", secondsArg = "10", resultFile = ""] = process.argv.slice(2);
 const count = Number(countArg);
 const seconds = Number(secondsArg);
 const sockets: Socket[] = [];
@@ -34,6 +35,8 @@ await new Promise((resolve) => process.stdin.once("data", resolve));
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 measuring = false;
-process.stdout.write(`${JSON.stringify({ connected, frames, ages, sinceRender })}\n`);
+// Hundreds of thousands of samples: through a file, not a pipe that process.exit could cut short.
+writeFileSync(resultFile, JSON.stringify({ connected, frames, ages, sinceRender }));
+process.stdout.write(`${JSON.stringify({ done: resultFile })}\n`);
 for (const socket of sockets) socket.close();
 process.exit(0);

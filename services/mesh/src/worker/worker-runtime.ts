@@ -9,7 +9,7 @@ import { workerMetrics } from "../observability/metrics.js";
 import { PeerClient } from "../peer/peer-client.js";
 import { decode, ErrorCode, encodeError, idOf, type Load } from "../protocol/mod.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
-import { advertisedEndpoint, bindable } from "../transport/endpoints.js";
+import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { JobServer } from "./job-server.js";
 import type { JobContext, JobDefinition, JobRequest } from "./jobs.js";
@@ -22,8 +22,8 @@ export interface WorkerOptions {
   bind?: string;
   /** Host that peers dial, when it differs from the bind address (containers, NAT). */
   advertiseHost?: string;
-  /** host:port of this instance's /metrics, published in the directory for Prometheus discovery. */
-  metricsAddress?: string;
+  /** Port of this instance's /metrics: published in the directory, on the advertised host, for discovery. */
+  metricsPort?: number;
   instanceId?: string;
   heartbeatIntervalMs?: number;
   logger?: Logger;
@@ -116,7 +116,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       service,
       instanceId,
       endpoint,
-      ...(options.metricsAddress ? { metricsAddress: options.metricsAddress } : {}),
+      ...metricsAddressOf(endpoint, options.metricsPort),
     },
     load: () => server.load(),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
@@ -148,6 +148,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       return finished;
     },
   };
+}
+
+/** The metrics address published in the directory: the advertised job host, so Prometheus can reach it. */
+function metricsAddressOf(endpoint: string, port: number | undefined): { metricsAddress?: string } {
+  const host = parseTcpEndpoint(endpoint)?.host;
+  return port && host ? { metricsAddress: `${host}:${port}` } : {};
 }
 
 async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {

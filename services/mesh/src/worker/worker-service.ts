@@ -54,7 +54,7 @@ export async function runWorkerService(options: WorkerServiceOptions): Promise<W
         mapperEndpoint: settings.MAPPER_ENDPOINT,
         bind: settings.JOB_BIND,
         ...(settings.JOB_ADVERTISE_HOST ? { advertiseHost: settings.JOB_ADVERTISE_HOST } : {}),
-        metricsAddress: `${settings.JOB_ADVERTISE_HOST ?? settings.METRICS_HOST}:${metrics.port}`,
+        metricsPort: metrics.port,
         heartbeatIntervalMs: settings.HEARTBEAT_INTERVAL_MS,
         logger,
         metrics: registry,
