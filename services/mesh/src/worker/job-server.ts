@@ -63,6 +63,10 @@ export class JobServer {
       }),
     );
     this.#loadTracker = new LoadTracker(new Map([...this.#jobs].map(([name, job]) => [name, job.queue])));
+    // Counters start at zero, so dashboards and rate() see every series before its first event.
+    for (const job of this.#jobs.values()) {
+      for (const counter of [...Object.values(job.outcomes), job.busy]) counter.inc(0);
+    }
   }
 
   /** Current load; also refreshes the load gauges, since this runs every heartbeat. */
