@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_INSTALL_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test bench lint typecheck build clean install chromium up down scale logs ps
+.PHONY: run test test-integration bench lint typecheck build clean install chromium up down scale logs ps
 
 # npm ci only when the lockfile changed since the last install.
 $(NPM_INSTALL_STAMP): package-lock.json
@@ -41,6 +41,7 @@ lint: install
 typecheck: install
 	npx tsc -b
 	npx tsc -p web-client
+	npx tsc -p deploy/test
 
 clean:
 	npx tsc -b --clean 2>/dev/null || true
@@ -65,6 +66,11 @@ scale:
 
 logs:
 	$(COMPOSE) logs --follow --tail=100
+
+## test-integration: the compose stack built and tested in real containers (needs a Docker engine)
+test-integration: install
+	if [ -f /etc/docker-env.sh ]; then . /etc/docker-env.sh; fi; \
+	node --experimental-vm-modules node_modules/.bin/jest --config jest.integration.config.js
 
 ps:
 	$(COMPOSE) ps
