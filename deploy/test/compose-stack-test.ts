@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { io, type Socket } from "socket.io-client";
@@ -44,6 +44,35 @@ const prometheus = async (query: string) => {
   ).data.result;
 };
 
+/** Runs promtool from the Prometheus image; rejects with its complaints when it fails. */
+function promtool(args: string[], input?: string): Promise<string> {
+  const volume = `${resolve(repoRoot, "deploy/prometheus")}:/etc/prometheus:ro`;
+  const child = spawn("docker", [
+    "run",
+    "--rm",
+    "-i",
+    "--entrypoint",
+    "/bin/promtool",
+    "-v",
+    volume,
+    "prom/prometheus:v2.42.0",
+    ...args,
+  ]);
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stdin.end(input ?? "");
+  return new Promise((resolveRun, reject) => {
+    child.once("exit", (code) =>
+      code === 0 ? resolveRun(output) : reject(new Error(`promtool ${args.join(" ")}: ${output}`)),
+    );
+  });
+}
+
 beforeAll(async () => {
   // Build first, so the timing below is what a user waits for once images exist.
   let startedAt = Date.now();
@@ -76,6 +105,22 @@ describe("the compose stack", () => {
     await waitFor("more frames", () => frames.length >= count + 10, 10_000);
     expect(frames.at(-1)?.worker).toMatch(/^image-worker-/);
     expect(Buffer.from(frames.at(-1)?.jpeg ?? []).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it("passes promtool: Prometheus config and alert rules, and every service's /metrics", async () => {
+    const config = await promtool(["check", "config", "/etc/prometheus/prometheus.yml"]);
+    expect(config).toContain("SUCCESS: 4 rules found");
+    for (const [service, port] of [
+      ["mapper", 9100],
+      ["image-worker", 9100],
+      ["report-worker", 9100],
+      ["gateway", 8080],
+    ] as const) {
+      const script = `fetch("http://127.0.0.1:${port}/metrics").then((r) => r.text()).then((t) => process.stdout.write(t))`;
+      const { stdout: metrics } = await compose("exec", "-T", service, "node", "-e", script);
+      expect(metrics).toContain("zmesh_");
+      await expect(promtool(["check", "metrics"], metrics)).resolves.toBeDefined();
+    }
   });
 
   it("scaled to four image workers: four in the directory, frames from at least three within ten seconds", async () => {

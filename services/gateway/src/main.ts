@@ -2,8 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { createLogger, loadConfigOrExit, onShutdownSignal, PeerClient, startOrExit } from "@zmesh/mesh";
-import { collectDefaultMetrics, register } from "prom-client";
+import {
+  collectProcessMetrics,
+  createLogger,
+  loadConfigOrExit,
+  onShutdownSignal,
+  PeerClient,
+  startOrExit,
+} from "@zmesh/mesh";
+import { register } from "prom-client";
 import { Server } from "socket.io";
 import { gatewayConfigSchema } from "./config.js";
 import { gatewayMetrics } from "./gateway-metrics.js";
@@ -14,7 +21,7 @@ const config = loadConfigOrExit(gatewayConfigSchema);
 const instanceId = `gateway-${hostname()}-${process.pid}`;
 const logger = createLogger({ service: "gateway", instance: instanceId, level: config.LOG_LEVEL });
 register.setDefaultLabels({ service: "gateway", instance_id: instanceId });
-collectDefaultMetrics();
+collectProcessMetrics();
 
 const peers = new PeerClient({
   mapperEndpoint: config.MAPPER_ENDPOINT,

@@ -1,5 +1,5 @@
-import { createLogger, loadConfigOrExit, runWorkerService } from "@zmesh/mesh";
-import { collectDefaultMetrics, register } from "prom-client";
+import { collectProcessMetrics, createLogger, loadConfigOrExit, runWorkerService } from "@zmesh/mesh";
+import { register } from "prom-client";
 import { imageWorkerConfigSchema } from "./config.js";
 
 const SERVICE = "image-worker";
@@ -7,7 +7,7 @@ const config = loadConfigOrExit(imageWorkerConfigSchema);
 const instanceId = `${SERVICE}-${config.WORKER_NAME}`;
 const logger = createLogger({ service: SERVICE, instance: instanceId, level: config.LOG_LEVEL });
 register.setDefaultLabels({ service: SERVICE, instance_id: instanceId });
-collectDefaultMetrics();
+collectProcessMetrics();
 
 await runWorkerService({
   service: SERVICE,

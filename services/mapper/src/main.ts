@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import {
+  collectProcessMetrics,
   createLogger,
   loadConfigOrExit,
   onShutdownSignal,
@@ -7,7 +8,7 @@ import {
   startMapper,
   startOrExit,
 } from "@zmesh/mesh";
-import { collectDefaultMetrics, register } from "prom-client";
+import { register } from "prom-client";
 import { mapperConfigSchema } from "./config.js";
 
 const config = loadConfigOrExit(mapperConfigSchema);
@@ -17,7 +18,7 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
 });
 register.setDefaultLabels({ service: "mapper" });
-collectDefaultMetrics();
+collectProcessMetrics();
 
 const { mapper, metricsServer } = await startOrExit(
   async () => ({

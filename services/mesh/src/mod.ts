@@ -17,6 +17,7 @@ export { onShutdownSignal } from "./lifecycle.js";
 export { type MapperOptions, type MapperServer, startMapper } from "./mapper/mapper-server.js";
 export { createLogger, type Logger, silentLogger } from "./observability/logger.js";
 export { type MetricsServer, serveMetrics } from "./observability/metrics-server.js";
+export { collectProcessMetrics } from "./observability/process-metrics.js";
 export { PeerClient, type PeerClientOptions } from "./peer/peer-client.js";
 export {
   ErrorCode,

@@ -1,6 +1,12 @@
 import { hostname } from "node:os";
-import { createLogger, loadConfigOrExit, runWorkerService, ThreadPool } from "@zmesh/mesh";
-import { collectDefaultMetrics, register } from "prom-client";
+import {
+  collectProcessMetrics,
+  createLogger,
+  loadConfigOrExit,
+  runWorkerService,
+  ThreadPool,
+} from "@zmesh/mesh";
+import { register } from "prom-client";
 import type { ChartInput } from "./chart-thread.js";
 import { reportWorkerConfigSchema } from "./config.js";
 import { recordSample, type Sample } from "./report/report.js";
@@ -11,7 +17,7 @@ const config = loadConfigOrExit(reportWorkerConfigSchema);
 const instanceId = `${SERVICE}-${hostname()}-${process.pid}`;
 const logger = createLogger({ service: SERVICE, instance: instanceId, level: config.LOG_LEVEL });
 register.setDefaultLabels({ service: SERVICE, instance_id: instanceId });
-collectDefaultMetrics();
+collectProcessMetrics();
 
 const windowMs = config.REPORT_WINDOW_S * 1000;
 let history: Sample[] = [];
