@@ -2,17 +2,8 @@ import sharp from "sharp";
 import { io, type Socket } from "socket.io-client";
 import { useCleanup } from "../../mesh/test/support/fixtures.js";
 import { waitFor } from "../../mesh/test/support/wait-for.js";
+import type { FrameEvent as Frame } from "../src/streams/frame-stream.js";
 import { startSystem as startSystem_ } from "./support/system.js";
-
-interface Frame {
-  stream: string;
-  seq: number;
-  worker: string;
-  requestedAt: number;
-  renderedAt: number;
-  sentAt: number;
-  jpeg: Buffer;
-}
 
 const cleanup = useCleanup();
 let socket: Socket | undefined;
