@@ -54,7 +54,6 @@ function start({ name, script, env: extra }, index) {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  child.serviceName = name;
   const prefix = `\x1b[${COLORS[index % COLORS.length]}m${name.padEnd(width)} |\x1b[0m `;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) =>
@@ -81,9 +80,11 @@ async function stop(reason, code = 0) {
   setTimeout(() => {
     for (const child of children) if (running(child)) child.kill("SIGKILL");
   }, 20_000).unref();
-  const members = children.filter((child) => child.serviceName !== "mapper" && running(child));
-  await Promise.all(members.map((child) => new Promise((done) => child.once("exit", done).kill("SIGTERM"))));
-  for (const child of children) if (running(child)) child.kill("SIGTERM");
+  // The mapper was started first (services[0]); the members stop before it so they can deregister.
+  const [mapper, ...members] = children;
+  const live = members.filter(running);
+  await Promise.all(live.map((child) => new Promise((done) => child.once("exit", done).kill("SIGTERM"))));
+  if (mapper && running(mapper)) mapper.kill("SIGTERM");
 }
 
 services.forEach(start);

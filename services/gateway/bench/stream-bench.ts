@@ -1,12 +1,11 @@
 // npm run bench (gateway part): image worker throughput, Socket.IO fan-out, and a stalled viewer.
 // Prints tables and writes bench/results/stream-<time>.json. Not a test: no pass/fail.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { PeerClient } from "@zmesh/mesh";
+import { type Child, startChild } from "@zmesh/mesh/bench";
 import WebSocket from "ws";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,47 +14,15 @@ const FANOUT = (process.env.BENCH_VIEWERS ?? "100,500,1000").split(",").map(Numb
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const STALL_S = Number(process.env.BENCH_STALL_S ?? 60);
 const THROUGHPUT_S = Number(process.env.BENCH_THROUGHPUT_S ?? 8);
-const children: ChildProcess[] = [];
+const children: Child[] = [];
 
-interface Started {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  waitFor(
-    predicate: (line: Record<string, unknown>) => boolean,
-    timeoutMs?: number,
-  ): Promise<Record<string, unknown>>;
-}
-
-function start(script: string, args: string[] = [], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, [resolve(repoRoot, script), ...args], {
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+/** Starts a service or bench script of this repository; every child is killed when the bench ends. */
+function start(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
+  const child = startChild(resolve(repoRoot, script), args, { LOG_LEVEL: "info", ...env });
   children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // not JSON
-    }
-  });
-  return {
-    child,
-    lines,
-    async waitFor(predicate, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const line = lines.find(predicate);
-        if (line) return line;
-        if (Date.now() > deadline) throw new Error(`${script}: timed out`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
+  return child;
 }
 
-const logged = (message: string) => (line: Record<string, unknown>) => line.message === message;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
@@ -73,7 +40,7 @@ async function startMesh(imageWorkers: number) {
     MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
     METRICS_PORT: "0",
   });
-  const endpoint = String((await mapper.waitFor(logged("mapper listening"))).endpoint);
+  const endpoint = String((await mapper.waitFor("mapper listening")).endpoint);
   // One render thread per worker: a worker is one core's worth, so two workers can use both cores.
   const workers = Array.from({ length: imageWorkers }, (_, i) =>
     start("services/image-worker/dist/src/main.js", [], {
@@ -82,12 +49,12 @@ async function startMesh(imageWorkers: number) {
       RENDER_THREADS: "1",
     }),
   );
-  await Promise.all(workers.map((w) => w.waitFor(logged("registered"))));
+  await Promise.all(workers.map((w) => w.waitFor("registered")));
   return { endpoint, all: [mapper, ...workers] };
 }
 
-function stop(started: Started[]) {
-  for (const s of started) s.child.kill("SIGKILL");
+function stop(started: Child[]) {
+  for (const s of started) s.process.kill("SIGKILL");
 }
 
 /** Frames per second the image workers deliver to a caller that keeps them all busy. */
@@ -123,13 +90,13 @@ async function startGateway(endpoint: string) {
     GATEWAY_PORT: "0",
     STREAM_FPS: "10",
   });
-  const { port } = await gateway.waitFor(logged("gateway listening"));
+  const { port } = await gateway.waitFor("gateway listening");
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if ((await fetch(`${base}/readyz`)).ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { gateway, base, pid: gateway.child.pid as number };
+  return { gateway, base, pid: gateway.process.pid as number };
 }
 
 /** The gateway's own frame-age histogram (tick → handed to every viewer's socket), as cumulative bucket counts. */
@@ -167,7 +134,7 @@ async function fanOut(base: string, gatewayPid: number, viewers: number) {
   const sampler = setInterval(() => {
     rssMax = Math.max(rssMax, usage(gatewayPid).rssMb);
   }, 500);
-  for (const swarm of swarms) swarm.child.stdin?.write("go\n");
+  for (const swarm of swarms) swarm.process.stdin?.write("go\n");
   const done = await Promise.all(
     swarms.map((s) => s.waitFor((line) => "done" in line, (WINDOW_S + 60) * 1000)),
   ).finally(() => clearInterval(sampler));
@@ -270,5 +237,5 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) void child.stop();
   });

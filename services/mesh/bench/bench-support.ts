@@ -34,15 +34,19 @@ export async function measureThroughput(roundTrip: () => Promise<unknown>, total
 export interface Child {
   process: ChildProcess;
   lines: Record<string, unknown>[];
-  waitFor(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The first log line with this message, or matching this test. */
+  waitFor(
+    expected: string | ((line: Record<string, unknown>) => boolean),
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-/** Starts a node script; its JSON log lines are collected for `waitFor`. */
+/** Starts a node script; its JSON log lines are collected for `waitFor`; its stdin is a pipe the bench may write to. */
 export function startChild(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
   const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
@@ -56,12 +60,15 @@ export function startChild(script: string, args: string[] = [], env: Record<stri
   return {
     process: child,
     lines,
-    async waitFor(message, timeoutMs = 10_000) {
+    async waitFor(expected, timeoutMs = 10_000) {
+      const matches =
+        typeof expected === "string" ? (l: Record<string, unknown>) => l.message === expected : expected;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const line = lines.find((l) => l.message === message);
+        const line = lines.find(matches);
         if (line) return line;
-        if (Date.now() > deadline) throw new Error(`${script}: no "${message}" within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`${script}: no "${String(expected)}" within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },

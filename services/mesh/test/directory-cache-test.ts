@@ -1,20 +1,12 @@
 import { DirectoryCache } from "../src/directory/directory-cache.js";
 import type { InstanceRecord } from "../src/protocol/mod.js";
+import { sampleLoad } from "./support/fixtures.js";
 
 const instance = (instanceId: string, service = "echo"): InstanceRecord => ({
   service,
   instanceId,
   endpoint: "tcp://127.0.0.1:7000",
-  load: {
-    inFlight: 0,
-    queued: 0,
-    capacity: 4,
-    utilization: 0,
-    jobs: {},
-    latencyMs: 0,
-    served: 0,
-    refused: 0,
-  },
+  load: sampleLoad(),
   state: "passing",
   registeredAt: 0,
   silentForMs: 0,
@@ -46,16 +38,11 @@ describe("directory cache", () => {
   it("applies changes, and a BUSY reply's load updates the record", () => {
     const cache = new DirectoryCache();
     cache.applyChange({ kind: "registered", instance: instance("a") });
-    cache.updateLoad("echo", "a", {
-      inFlight: 2,
-      queued: 2,
-      capacity: 4,
-      utilization: 1,
-      jobs: { echo: { used: 4, slots: 4 } },
-      latencyMs: 3,
-      served: 10,
-      refused: 1,
-    });
+    cache.updateLoad(
+      "echo",
+      "a",
+      sampleLoad({ inFlight: 2, queued: 2, utilization: 1, jobs: { echo: { used: 4, slots: 4 } } }),
+    );
     expect(cache.get("echo", "a")?.load.utilization).toBe(1);
     expect(cache.applyChange({ kind: "expired", instance: instance("a") }).removed).toHaveLength(1);
     expect(cache.services()).toEqual([]);

@@ -6,8 +6,9 @@ import {
   MessageType,
   PROTOCOL_VERSION,
 } from "../src/protocol/mod.js";
+import { sampleLoad } from "./support/fixtures.js";
 
-const load = {
+const load = sampleLoad({
   inFlight: 1,
   queued: 2,
   capacity: 8,
@@ -16,7 +17,7 @@ const load = {
   latencyMs: 4.2,
   served: 120,
   refused: 3,
-};
+});
 const request = {
   id: 7,
   service: "image-worker",

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Dealer } from "zeromq";
 import { type MapperServer, startMapper } from "../src/mod.js";
 import { ErrorCode, headerSchemas, MessageType, PROTOCOL_VERSION } from "../src/protocol/mod.js";
+import { sampleLoad } from "./support/fixtures.js";
 
 // docs/protocol.md is the contract: these tests read its tables and hold the code to them, and talk to
 // a live mapper with frames built by hand from the document, not by the codec.
@@ -78,16 +79,7 @@ describe("a live mapper speaks the documented protocol", () => {
       header: JSON.parse(head?.subarray(4).toString() ?? "") as Record<string, unknown>,
     };
   };
-  const load = {
-    inFlight: 0,
-    queued: 0,
-    capacity: 2,
-    utilization: 0,
-    jobs: { render: { used: 0, slots: 2 } },
-    latencyMs: 0,
-    served: 0,
-    refused: 0,
-  };
+  const load = sampleLoad({ capacity: 2, jobs: { render: { used: 0, slots: 2 } } });
 
   it("REGISTER → ACK with the epoch, then GET_PEERS → PEERS listing the member", async () => {
     const ack = await exchange(0x01, {

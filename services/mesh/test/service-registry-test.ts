@@ -1,15 +1,8 @@
 import { ServiceRegistry } from "../src/mapper/registry.js";
+import { sampleLoad } from "./support/fixtures.js";
 
-const load = (utilization: number) => ({
-  inFlight: 0,
-  queued: 0,
-  capacity: 4,
-  utilization,
-  jobs: { echo: { used: Math.round(utilization * 4), slots: 4 } },
-  latencyMs: 1,
-  served: 0,
-  refused: 0,
-});
+const load = (utilization: number) =>
+  sampleLoad({ utilization, jobs: { echo: { used: Math.round(utilization * 4), slots: 4 } }, latencyMs: 1 });
 const register = (instanceId: string, service = "echo") => ({
   id: 1,
   service,

@@ -8,6 +8,7 @@ import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
 import type { InstanceRecord, Message } from "../protocol/mod.js";
 import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
+import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
@@ -172,20 +173,12 @@ export class PeerClient {
   #want(service: string, deadline: number): Promise<void> {
     let wanted = this.#wanted.get(service);
     if (!wanted) {
-      wanted = this.#untilReady(deadline).then(() => {
+      wanted = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() => {
         for (const instance of this.directory.instances(service)) this.#connectionFor(instance);
       });
       this.#wanted.set(service, wanted);
     }
     return wanted;
-  }
-
-  async #untilReady(deadline: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.#watcher.ready, timeout]).finally(() => clearTimeout(timer));
   }
 
   #pick(service: string, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {

@@ -11,6 +11,7 @@ import { decode, ErrorCode, encodeError, idOf, type Load } from "../protocol/mod
 import { DealerChannel } from "../transport/dealer-channel.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
+import { settlesWithin } from "../util/settles-within.js";
 import { JobServer } from "./job-server.js";
 import type { JobContext, JobDefinition, JobRequest } from "./jobs.js";
 
@@ -138,7 +139,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       const { inFlight, queued } = server.load();
       logger.info("draining", { inFlight, queued });
       await membership.stop();
-      const finished = await withTimeout(server.idle(), timeoutMs);
+      const finished = await settlesWithin(server.idle(), timeoutMs);
       if (!finished) logger.warn("drain deadline passed with jobs unfinished", { load: server.load() });
       router.close();
       await serving;
@@ -154,15 +155,4 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
 function metricsAddressOf(endpoint: string, port: number | undefined): { metricsAddress?: string } {
   const host = parseTcpEndpoint(endpoint)?.host;
   return port && host ? { metricsAddress: `${host}:${port}` } : {};
-}
-
-async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const done = work.then(() => true as const);
-  const finished = await Promise.race([done, timedOut]);
-  clearTimeout(timer);
-  return finished;
 }

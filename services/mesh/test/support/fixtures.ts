@@ -1,4 +1,4 @@
-import { encode } from "../../src/protocol/mod.js";
+import { encode, type Load } from "../../src/protocol/mod.js";
 import { ProcessGroup } from "./service-process.js";
 
 /**
@@ -32,4 +32,19 @@ export function jsonRequest(id: number, job: string, body: unknown, timeoutMs = 
     contentType: "application/json",
   };
   return encode("REQUEST", header, Buffer.from(JSON.stringify(body)));
+}
+
+/** A worker's load report: idle, four slots of job type `echo`, unless told otherwise. */
+export function sampleLoad(overrides: Partial<Load> = {}): Load {
+  return {
+    inFlight: 0,
+    queued: 0,
+    capacity: 4,
+    utilization: 0,
+    jobs: { echo: { used: 0, slots: 4 } },
+    latencyMs: 0,
+    served: 0,
+    refused: 0,
+    ...overrides,
+  };
 }
