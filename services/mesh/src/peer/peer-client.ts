@@ -76,6 +76,20 @@ export class PeerClient {
     return this.#watcher.lastEventAt;
   }
 
+  /**
+   * Instances of `service` this client would send a job to now: known, connected or connecting,
+   * and not rested for failing. Zero means calls would fail with NO_PEER.
+   */
+  usableInstances(service: string): number {
+    const now = Date.now();
+    let usable = 0;
+    for (const instance of this.directory.instances(service)) {
+      const connection = this.#connections.get(instance.instanceId);
+      if (connection === undefined || connection.available(now)) usable++;
+    }
+    return usable;
+  }
+
   async call(
     service: string,
     job: string,
