@@ -12,9 +12,13 @@ import {
 } from "@zmesh/mesh";
 import { register } from "prom-client";
 import { Server } from "socket.io";
+import { ClientLimits } from "./clients/client-limits.js";
+import { refusalReporter } from "./clients/refusals.js";
 import { gatewayConfigSchema } from "./config.js";
 import { gatewayMetrics } from "./gateway-metrics.js";
 import { createApp } from "./http/app.js";
+import { readiness } from "./http/readiness.js";
+import { FrameHealth } from "./streams/frame-health.js";
 import { StreamHub } from "./streams/stream-hub.js";
 
 const config = loadConfigOrExit(gatewayConfigSchema);
@@ -29,18 +33,44 @@ const peers = new PeerClient({
   defaultTimeoutMs: config.RENDER_TIMEOUT_MS,
 });
 const webRoot = fileURLToPath(new URL("../../../../web-client/dist", import.meta.url));
+const metrics = gatewayMetrics(register);
+const health = new FrameHealth();
 let hub: StreamHub | undefined;
-const app = createApp({ peers, registry: register, webRoot, streams: () => hub?.summary() ?? {} });
+const app = createApp({
+  peers,
+  registry: register,
+  webRoot,
+  streams: () => hub?.summary() ?? { streams: {}, renderLoops: [] },
+  readiness: () =>
+    readiness({
+      now: Date.now(),
+      lastDirectoryEventAt: peers.lastDirectoryEventAt,
+      directoryStaleMs: config.READY_STALE_INTERVALS * config.HEARTBEAT_INTERVAL_MS,
+      usableImageWorkers: peers.usableInstances("image-worker"),
+      frames: health.state,
+      maxFailedRenders: config.READY_FAILED_RENDERS,
+    }),
+});
 const server = createServer(app);
 // Binary frames only, no long-polling fallback needed by our client; keep messages small and bounded.
 const io = new Server(server, { maxHttpBufferSize: 16 * 1024, serveClient: false });
+const limits = new ClientLimits({
+  maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+  subscribeRatePerS: config.SUBSCRIBE_RATE_PER_S,
+  subscribeBurst: config.SUBSCRIBE_BURST,
+  trustForwardedFor: config.TRUST_FORWARDED_FOR,
+  onRefused: refusalReporter(metrics.refusals, logger),
+});
+limits.install(io);
 hub = new StreamHub(io, {
   defaultStream: "main",
   defaultFps: config.STREAM_FPS,
   maxFps: config.MAX_STREAM_FPS,
   renderTimeoutMs: config.RENDER_TIMEOUT_MS,
   peers,
-  metrics: gatewayMetrics(register),
+  limits,
+  metrics,
+  health,
   logger,
 });
 

@@ -113,14 +113,14 @@ describe("gateway streaming", () => {
   it("serves health, readiness, the mesh as JSON and metrics", async () => {
     const { base } = await startSystem();
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: "ok" });
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
-      ready: true,
-      mapper: true,
-      imageWorkers: 2,
-    });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, reasons: [], mapper: true, imageWorkers: 2 });
     const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as {
       services: Record<string, { id: string; state: string; load: number }[]>;
+      summary: Record<string, { instances: number }>;
     };
+    expect(mesh.summary["image-worker"]?.instances).toBe(2);
     expect(mesh.services["image-worker"]?.map((i) => i.id).sort()).toEqual([
       "image-worker-alpha",
       "image-worker-beta",
@@ -133,7 +133,8 @@ describe("gateway streaming", () => {
     await waitFor("a few frames", () => frames.length >= 3);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/zmesh_gateway_viewers\{[^}]*\} 1/);
-    expect(metrics).toMatch(/zmesh_gateway_frames_emitted_total\{stream="main"[^}]*\} \d+/);
+    expect(metrics).toMatch(/zmesh_gateway_frames_emitted_total\{fps="20"[^}]*\} \d+/);
+    expect(metrics).toMatch(/zmesh_gateway_render_loops\{[^}]*\} 1/);
     expect(metrics).toContain("zmesh_gateway_frame_age_seconds_bucket");
     expect(metrics).toContain("zmesh_peer_request_duration_seconds_bucket");
   });

@@ -1,19 +1,24 @@
 import { CallFailure, MeshError, type PeerClient } from "@zmesh/mesh";
 import express, { type Express } from "express";
 import type { Registry } from "prom-client";
+import type { StreamsSummary } from "../streams/stream-hub.js";
+import { meshQuerySchema, meshView } from "./mesh-view.js";
+import type { Readiness } from "./readiness.js";
 
 export interface AppOptions {
   peers: PeerClient;
   registry: Registry;
   /** Built web client (web-client/dist), served at /. */
   webRoot: string;
-  streams: () => Record<string, { fps: number; viewers: number }>;
+  streams: () => StreamsSummary;
+  /** Whether frames can be served now (see readiness). */
+  readiness: () => Readiness;
 }
 
 const REPORT_FORMATS = new Set(["json", "csv", "png"]);
 
 /** The gateway's HTTP face: the web client, health, the mesh as JSON, reports, metrics. */
-export function createApp({ peers, registry, webRoot, streams }: AppOptions): Express {
+export function createApp({ peers, registry, webRoot, streams, readiness }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
 
@@ -21,30 +26,19 @@ export function createApp({ peers, registry, webRoot, streams }: AppOptions): Ex
     response.json({ status: "ok" });
   });
 
-  // Ready once the mapper has answered and at least one image worker is known.
   app.get("/readyz", (_request, response) => {
-    const mapper = peers.lastDirectoryEventAt > 0;
-    const imageWorkers = peers.directory.instances("image-worker").length;
-    const ready = mapper && imageWorkers > 0;
-    response.status(ready ? 200 : 503).json({ ready, mapper, imageWorkers });
+    const state = readiness();
+    response.status(state.ready ? 200 : 503).json(state);
   });
 
-  app.get("/api/mesh", (_request, response) => {
-    const services = Object.fromEntries(
-      peers.directory.services().map((service) => [
-        service,
-        peers.directory.instances(service).map((instance) => ({
-          id: instance.instanceId,
-          state: instance.state,
-          load: instance.load.utilization,
-          inFlight: instance.load.inFlight,
-          queued: instance.load.queued,
-          latencyMs: instance.load.latencyMs,
-          endpoint: instance.endpoint,
-        })),
-      ]),
-    );
-    response.json({ epoch: peers.directory.epoch ?? null, services, streams: streams() });
+  // A summary per service and one page of instances: small and fast at thousands of instances.
+  app.get("/api/mesh", (request, response) => {
+    const query = meshQuerySchema.safeParse(request.query);
+    if (!query.success) {
+      response.status(400).json({ error: query.error.issues.map((issue) => issue.message).join("; ") });
+      return;
+    }
+    response.json({ ...meshView(peers.directory, query.data), ...streams() });
   });
 
   // The latest report from the report worker, as JSON (default), CSV or a PNG chart.

@@ -1,7 +1,9 @@
 import type { Logger, PeerClient } from "@zmesh/mesh";
 import type { Server, Socket } from "socket.io";
+import type { ClientLimits } from "../clients/client-limits.js";
 import type { GatewayMetrics } from "../gateway-metrics.js";
-import { type FrameEvent, FrameStream } from "./frame-stream.js";
+import type { FrameHealth } from "./frame-health.js";
+import { type FrameEvent, FrameStream, type RenderedFrame } from "./frame-stream.js";
 import { type SubscribeAnswer, subscriptionSchema } from "./subscription.js";
 
 export interface StreamHubOptions {
@@ -10,20 +12,30 @@ export interface StreamHubOptions {
   maxFps: number;
   renderTimeoutMs: number;
   peers: PeerClient;
+  limits: ClientLimits;
   metrics: GatewayMetrics;
+  health: FrameHealth;
   logger: Logger;
+}
+
+/** Streams with viewers now, and the render loops feeding them. */
+export interface StreamsSummary {
+  streams: Record<string, { fps: number; viewers: number }>;
+  renderLoops: { fps: number; streams: number; renders: number }[];
 }
 
 const room = (stream: string) => `stream:${stream}`;
 
 /**
  * Viewers and their streams. A viewer watches one stream at a time (the default one on connecting);
- * a stream renders while it has viewers and stops when the last one leaves. Frames go out as
- * volatile emits: a viewer still flushing the previous frame misses this one instead of piling up
- * frames in the gateway's memory.
+ * streams at the same fps share one render loop, started with the first of them and stopped with
+ * the last, so render cost is bounded by the number of distinct fps values, whatever clients ask.
+ * Frames go out as volatile emits: a viewer still flushing the previous frame misses this one
+ * instead of piling up frames in the gateway's memory.
  */
 export class StreamHub {
-  readonly #streams = new Map<string, { stream: FrameStream; viewers: number }>();
+  readonly #streams = new Map<string, { fps: number; viewers: number }>();
+  readonly #loops = new Map<number, { stream: FrameStream; streams: Set<string> }>();
   readonly #schema;
 
   constructor(
@@ -34,19 +46,26 @@ export class StreamHub {
     io.on("connection", (socket) => this.#connected(socket));
   }
 
-  /** Streams with viewers now: name → fps and viewer count. */
-  summary(): Record<string, { fps: number; viewers: number }> {
-    return Object.fromEntries(
-      [...this.#streams].map(([name, s]) => [name, { fps: s.stream.fps, viewers: s.viewers }]),
-    );
+  summary(): StreamsSummary {
+    return {
+      streams: Object.fromEntries(this.#streams),
+      renderLoops: [...this.#loops].map(([fps, loop]) => ({
+        fps,
+        streams: loop.streams.size,
+        renders: loop.stream.renders,
+      })),
+    };
   }
 
   close(): void {
-    for (const { stream } of this.#streams.values()) stream.stop();
+    for (const { stream } of this.#loops.values()) stream.stop();
+    this.#loops.clear();
     this.#streams.clear();
+    this.options.metrics.renderLoops.set(0);
   }
 
   #connected(socket: Socket): void {
+    if (!this.options.limits.admit(socket)) return;
     this.options.metrics.viewers.inc();
     this.#watch(socket, this.options.defaultStream, this.options.defaultFps);
     socket.on("subscribe", (input: unknown, ack?: unknown) => {
@@ -61,6 +80,9 @@ export class StreamHub {
   }
 
   #subscribe(socket: Socket, input: unknown): SubscribeAnswer {
+    // Checked before parsing: a flood of bad input costs as much as a flood of good input.
+    const refusal = this.options.limits.checkSubscribe(socket);
+    if (refusal) return { ok: false, ...refusal };
     const parsed = this.#schema.safeParse(input);
     if (!parsed.success) {
       return { ok: false, error: parsed.error.issues.map((issue) => issue.message).join("; ") };
@@ -71,17 +93,18 @@ export class StreamHub {
 
   /** Moves the socket to `name`, creating the stream at `fps` if nobody watches it yet; returns its fps. */
   #watch(socket: Socket, name: string, fps: number): number {
-    if (socket.data.stream === name) return this.#streams.get(name)?.stream.fps ?? fps;
+    if (socket.data.stream === name) return this.#streams.get(name)?.fps ?? fps;
     this.#leave(socket);
     let entry = this.#streams.get(name);
     if (!entry) {
-      entry = { stream: this.#startStream(name, fps), viewers: 0 };
+      entry = { fps, viewers: 0 };
       this.#streams.set(name, entry);
+      this.#loopFor(fps).streams.add(name);
     }
     entry.viewers++;
     socket.data.stream = name;
     void socket.join(room(name));
-    return entry.stream.fps;
+    return entry.fps;
   }
 
   #leave(socket: Socket): void {
@@ -90,23 +113,45 @@ export class StreamHub {
     socket.data.stream = undefined;
     void socket.leave(room(name));
     const entry = this.#streams.get(name);
-    if (entry && --entry.viewers === 0) {
-      entry.stream.stop();
-      this.#streams.delete(name);
+    if (!entry || --entry.viewers > 0) return;
+    this.#streams.delete(name);
+    const loop = this.#loops.get(entry.fps);
+    loop?.streams.delete(name);
+    if (loop?.streams.size === 0) {
+      loop.stream.stop();
+      this.#loops.delete(entry.fps);
+      this.options.metrics.renderLoops.set(this.#loops.size);
+      this.options.logger.info("render loop stopped", { fps: entry.fps });
     }
   }
 
-  #startStream(name: string, fps: number): FrameStream {
-    const { renderTimeoutMs, peers, metrics, logger } = this.options;
-    this.options.logger.info("stream started", { stream: name, fps });
-    return new FrameStream({
-      name,
+  /** The render loop at `fps`, started on first need. */
+  #loopFor(fps: number): { stream: FrameStream; streams: Set<string> } {
+    const existing = this.#loops.get(fps);
+    if (existing) return existing;
+    const { renderTimeoutMs, peers, metrics, health, logger } = this.options;
+    const streams = new Set<string>();
+    const stream = new FrameStream({
       fps,
       renderTimeoutMs,
       peers,
       metrics,
+      health,
       logger,
-      broadcast: (frame: FrameEvent) => this.io.to(room(name)).volatile.emit("frame", frame),
+      broadcast: (frame) => this.#broadcast(streams, frame),
     });
+    const loop = { stream, streams };
+    this.#loops.set(fps, loop);
+    metrics.renderLoops.set(this.#loops.size);
+    logger.info("render loop started", { fps });
+    return loop;
+  }
+
+  /** One render to every stream of its loop, each viewer seeing its own stream's name. */
+  #broadcast(streams: ReadonlySet<string>, frame: RenderedFrame): void {
+    for (const name of streams) {
+      const event: FrameEvent = { ...frame, stream: name, sentAt: Date.now() };
+      this.io.to(room(name)).volatile.emit("frame", event);
+    }
   }
 }

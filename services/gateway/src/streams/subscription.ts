@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RefusalReason } from "../clients/refusals.js";
 
 /** What a client may send with `subscribe`: checked before anything else happens. */
 export function subscriptionSchema(maxFps: number) {
@@ -15,4 +16,7 @@ export function subscriptionSchema(maxFps: number) {
 
 export type Subscription = z.infer<ReturnType<typeof subscriptionSchema>>;
 
-export type SubscribeAnswer = { ok: true; stream: string; fps: number } | { ok: false; error: string };
+/** The answer to `subscribe`; a refusal by a client limit names its reason. */
+export type SubscribeAnswer =
+  | { ok: true; stream: string; fps: number }
+  | { ok: false; error: string; reason?: RefusalReason };
