@@ -7,6 +7,7 @@ export const mapperConfigSchema = z.object({
   MAPPER_EVENTS_BIND: zmqEndpointSetting("tcp://127.0.0.1:5556"),
   HEARTBEAT_INTERVAL_MS: memberSettings.HEARTBEAT_INTERVAL_MS,
   EXPIRY_INTERVALS: intSetting(2, 100, 3),
+  MAPPER_MAX_INSTANCES: intSetting(1, 1_000_000, 10_000),
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   METRICS_PORT: portSetting(9100),
   LOG_LEVEL: memberSettings.LOG_LEVEL,

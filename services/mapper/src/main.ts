@@ -27,6 +27,7 @@ const { mapper, metricsServer } = await startOrExit(
       eventsBind: config.MAPPER_EVENTS_BIND,
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
       expiryIntervals: config.EXPIRY_INTERVALS,
+      maxInstances: config.MAPPER_MAX_INSTANCES,
       logger,
     }),
     metricsServer: await serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST),

@@ -48,3 +48,70 @@ describe("directory cache", () => {
     expect(cache.services()).toEqual([]);
   });
 });
+
+describe("directory cache: a snapshot in parts", () => {
+  const part = (seq: number, index: number, parts: number, ids: string[], epoch = "e1") => ({
+    epoch,
+    seq,
+    partial: true,
+    part: index,
+    parts,
+    instances: ids.map((id) => instance(id)),
+  });
+  const ids = (cache: DirectoryCache) =>
+    cache
+      .instances("echo")
+      .map((i) => i.instanceId)
+      .sort();
+
+  it("merges each part as it arrives and removes the missing only once every part came", () => {
+    const cache = new DirectoryCache();
+    cache.applySnapshot({
+      epoch: "e1",
+      partial: false,
+      instances: ["a", "b", "gone"].map((id) => instance(id)),
+    });
+    expect(cache.applySnapshot(part(7, 1, 3, ["c", "d"])).removed).toEqual([]);
+    expect(ids(cache)).toEqual(["a", "b", "c", "d", "gone"]);
+    expect(cache.applySnapshot(part(7, 0, 3, ["a"])).removed).toEqual([]);
+    const last = cache.applySnapshot(part(7, 2, 3, ["b", "e"]));
+    expect(last.added.map((i) => i.instanceId)).toEqual(["e"]);
+    expect(last.removed.map((i) => i.instanceId)).toEqual(["gone"]);
+    expect(ids(cache)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("a lost part leaves the snapshot unfinished: nothing removed; the next snapshot repairs it", () => {
+    const cache = new DirectoryCache();
+    cache.applySnapshot({ epoch: "e1", partial: false, instances: ["a", "gone"].map((id) => instance(id)) });
+    cache.applySnapshot(part(1, 0, 2, ["a"]));
+    // part 1 of seq 1 was dropped by PUB/SUB; seq 2 starts afresh and does not count seq 1's part
+    cache.applySnapshot(part(2, 1, 2, ["b"]));
+    expect(ids(cache)).toEqual(["a", "b", "gone"]);
+    expect(cache.applySnapshot(part(2, 0, 2, ["a"])).removed.map((i) => i.instanceId)).toEqual(["gone"]);
+  });
+
+  it("a part received twice is not mistaken for another part", () => {
+    const cache = new DirectoryCache();
+    cache.applySnapshot({ epoch: "e1", partial: false, instances: [instance("gone")] });
+    cache.applySnapshot(part(3, 0, 2, ["a"]));
+    cache.applySnapshot(part(3, 0, 2, ["a"]));
+    expect(ids(cache)).toEqual(["a", "gone"]);
+  });
+
+  it("keeps an instance registered by a CHANGE while the parts arrive", () => {
+    const cache = new DirectoryCache();
+    cache.applySnapshot(part(4, 0, 2, ["a"]));
+    cache.applyChange({ kind: "registered", instance: instance("late") });
+    cache.applySnapshot(part(4, 1, 2, ["b"]));
+    expect(ids(cache)).toEqual(["a", "b", "late"]);
+  });
+
+  it("a whole snapshot abandons an unfinished one", () => {
+    const cache = new DirectoryCache();
+    cache.applySnapshot(part(5, 0, 2, ["a"]));
+    cache.applySnapshot({ epoch: "e1", seq: 6, partial: false, instances: [instance("b")] });
+    expect(ids(cache)).toEqual(["b"]);
+    cache.applySnapshot(part(5, 1, 2, ["c"]));
+    expect(ids(cache)).toEqual(["b", "c"]);
+  });
+});

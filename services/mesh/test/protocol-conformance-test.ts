@@ -1,8 +1,18 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Dealer } from "zeromq";
+import { DIRECTORY_PART_BYTES } from "../src/mapper/directory-parts.js";
 import { type MapperServer, startMapper } from "../src/mod.js";
-import { ErrorCode, headerSchemas, MessageType, PROTOCOL_VERSION } from "../src/protocol/mod.js";
+import {
+  ErrorCode,
+  headerSchemas,
+  LOAD_LIMITS,
+  MAX_IPC_PATH_BYTES,
+  MAX_PAGE_INSTANCES,
+  MAX_SNAPSHOT_PARTS,
+  MessageType,
+  PROTOCOL_VERSION,
+} from "../src/protocol/mod.js";
 import { sampleLoad } from "./support/fixtures.js";
 
 // docs/protocol.md is the contract: these tests read its tables and hold the code to them, and talk to
@@ -49,6 +59,16 @@ describe("docs/protocol.md", () => {
   it("lists every error code", () => {
     const documented = tableAfter("## Errors").map(([code]) => code);
     expect(documented.sort()).toEqual(Object.values(ErrorCode).sort());
+  });
+
+  it("states the bounds the code enforces", () => {
+    expect(doc).toContain(`a path of at most ${MAX_IPC_PATH_BYTES} bytes`);
+    expect(doc).toContain(`integers up to ${LOAD_LIMITS.maxSlots}`);
+    expect(doc).toContain(`at most ${LOAD_LIMITS.maxJobTypes} job types`);
+    expect(doc).toContain(`\`latencyMs\` is 0 to ${LOAD_LIMITS.maxLatencyMs}`);
+    expect(doc).toContain(`\`limit\` (GET_PEERS): 1-${MAX_PAGE_INSTANCES} instances`);
+    expect(doc).toContain(`\`parts\` is 2-${MAX_SNAPSHOT_PARTS}`);
+    expect(doc).toContain(`at most ${DIRECTORY_PART_BYTES / 1024} KiB of records`);
   });
 
   it("states the protocol version the code speaks", () => {
@@ -103,5 +123,36 @@ describe("a live mapper speaks the documented protocol", () => {
     const unknown = await exchange(0x02, { id: 3, instanceId: "stranger", load });
     expect(unknown).toMatchObject({ type: 0x7f, header: { id: 3, code: "UNKNOWN_INSTANCE" } });
     expect((await exchange(0x03, { id: 4, instanceId: "w-1" })).type).toBe(0x10);
+  });
+
+  it("REGISTER of an endpoint no one can dial → ERROR MALFORMED naming the field; nothing registered", async () => {
+    const refused = await exchange(0x01, {
+      id: 5,
+      service: "image-worker",
+      instanceId: "w-bad",
+      endpoint: "tcp://x",
+      load,
+    });
+    expect(refused).toMatchObject({ type: 0x7f, header: { id: 5, code: "MALFORMED" } });
+    expect(String(refused.header.message)).toContain("endpoint");
+    expect(mapper.registry.list(Date.now()).map((i) => i.instanceId)).not.toContain("w-bad");
+  });
+
+  it("GET_PEERS with a limit → PEERS pages in instance id order, each naming the next cursor", async () => {
+    for (const [id, instanceId] of [
+      [6, "p-2"],
+      [7, "p-1"],
+      [8, "p-3"],
+    ] as const) {
+      await exchange(0x01, { id, service: "paged", instanceId, endpoint: "tcp://127.0.0.1:9", load });
+    }
+    const first = await exchange(0x04, { id: 9, service: "paged", limit: 2 });
+    expect(first.header).toMatchObject({
+      instances: [{ instanceId: "p-1" }, { instanceId: "p-2" }],
+      next: "p-2",
+    });
+    const second = await exchange(0x04, { id: 10, service: "paged", limit: 2, cursor: "p-2" });
+    expect(second.header).toMatchObject({ instances: [{ instanceId: "p-3" }] });
+    expect(second.header.next).toBeUndefined();
   });
 });

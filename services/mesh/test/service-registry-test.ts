@@ -19,7 +19,7 @@ describe("service registry", () => {
   });
 
   it("registers, lists by service and deregisters, reporting each change", () => {
-    expect(registry.register(register("a"), 0).map((c) => c.kind)).toEqual(["registered"]);
+    expect(registry.register(register("a"), 0).changes.map((c) => c.kind)).toEqual(["registered"]);
     registry.register(register("b", "other"), 0);
     expect(registry.list(10, "echo").map((i) => i.instanceId)).toEqual(["a"]);
     expect(registry.list(10)).toHaveLength(2);
@@ -53,5 +53,21 @@ describe("service registry", () => {
     registry.register(register("a"), 0);
     registry.sweep(2000);
     expect(registry.heartbeat("a", load(0), 2100).changes.map((c) => c.instance.state)).toEqual(["passing"]);
+  });
+
+  it("refuses a new instance once full, but lets a known one register again and frees room on leave", () => {
+    const bounded = new ServiceRegistry({
+      heartbeatIntervalMs: interval,
+      expiryIntervals: 3,
+      maxInstances: 2,
+    });
+    expect(bounded.register(register("a"), 0).admitted).toBe(true);
+    expect(bounded.register(register("b"), 0).admitted).toBe(true);
+    expect(bounded.register(register("c"), 0)).toEqual({ admitted: false, changes: [] });
+    expect(bounded.register(register("a"), 10).admitted).toBe(true);
+    expect(bounded.size).toBe(2);
+    bounded.deregister("b", 20);
+    expect(bounded.register(register("c"), 30).admitted).toBe(true);
+    expect(bounded.list(30).map((i) => i.instanceId)).toEqual(["a", "c"]);
   });
 });

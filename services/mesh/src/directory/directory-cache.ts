@@ -5,6 +5,19 @@ export interface DirectoryDiff {
   removed: InstanceRecord[];
 }
 
+/** A SNAPSHOT as the cache reads it: `seq`, `part` and `parts` matter only for one sent in parts. */
+export type SnapshotHeader = Pick<Headers["SNAPSHOT"], "epoch" | "partial" | "instances"> &
+  Partial<Pick<Headers["SNAPSHOT"], "seq" | "part" | "parts">>;
+
+/** The parts of one snapshot received so far, and every instance they (or later changes) named. */
+interface Assembly {
+  epoch: string;
+  seq: number | undefined;
+  parts: number;
+  received: Set<number>;
+  named: Set<string>;
+}
+
 /**
  * A caller's local copy of the mapper's directory, fed by SNAPSHOT and CHANGE events, so no job
  * waits on the mapper. It outlives the mapper: while the mapper is down the copy keeps serving, and
@@ -13,6 +26,7 @@ export interface DirectoryDiff {
 export class DirectoryCache {
   readonly #byService = new Map<string, Map<string, InstanceRecord>>();
   #epoch: string | undefined;
+  #assembly: Assembly | undefined;
 
   get epoch(): string | undefined {
     return this.#epoch;
@@ -34,8 +48,16 @@ export class DirectoryCache {
     return [...this.#byService.keys()];
   }
 
-  applySnapshot(snapshot: Pick<Headers["SNAPSHOT"], "epoch" | "partial" | "instances">): DirectoryDiff {
+  /**
+   * A whole snapshot replaces the cache (a partial one is merged). A snapshot in parts is merged part
+   * by part as it arrives; once every part of one seq has arrived, what none of them named is removed.
+   * A part of a newer snapshot abandons an unfinished one (PUB/SUB may drop a part: the next repairs it).
+   */
+  applySnapshot(snapshot: SnapshotHeader): DirectoryDiff {
+    if (snapshot.parts !== undefined && snapshot.part !== undefined)
+      return this.#applyPart(snapshot, snapshot.part, snapshot.parts);
     this.#epoch = snapshot.epoch;
+    this.#assembly = undefined;
     const diff: DirectoryDiff = { added: [], removed: [] };
     const seen = new Set<string>();
     for (const instance of snapshot.instances) {
@@ -52,6 +74,8 @@ export class DirectoryCache {
 
   applyChange(change: Pick<Headers["CHANGE"], "kind" | "instance">): DirectoryDiff {
     const { kind, instance } = change;
+    // An instance that arrived while a snapshot is assembled is not the snapshot's to remove.
+    this.#assembly?.named.add(instance.instanceId);
     if (kind === "deregistered" || kind === "expired") {
       return { added: [], removed: this.#delete(instance) ? [instance] : [] };
     }
@@ -62,6 +86,27 @@ export class DirectoryCache {
   updateLoad(service: string, instanceId: string, load: Load): void {
     const instance = this.get(service, instanceId);
     if (instance) instance.load = load;
+  }
+
+  #applyPart(snapshot: SnapshotHeader, part: number, parts: number): DirectoryDiff {
+    this.#epoch = snapshot.epoch;
+    let assembly = this.#assembly;
+    if (assembly?.epoch !== snapshot.epoch || assembly.seq !== snapshot.seq || assembly.parts !== parts) {
+      assembly = { epoch: snapshot.epoch, seq: snapshot.seq, parts, received: new Set(), named: new Set() };
+      this.#assembly = assembly;
+    }
+    assembly.received.add(part);
+    const diff: DirectoryDiff = { added: [], removed: [] };
+    for (const instance of snapshot.instances) {
+      assembly.named.add(instance.instanceId);
+      if (this.#put(instance)) diff.added.push(instance);
+    }
+    if (assembly.received.size < parts) return diff;
+    this.#assembly = undefined;
+    for (const instance of this.all()) {
+      if (!assembly.named.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
+    }
+    return diff;
   }
 
   /** Stores the record; true if the instance is new. */

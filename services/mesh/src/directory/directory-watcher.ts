@@ -1,9 +1,17 @@
 import { Subscriber } from "zeromq";
+import { LogThrottle } from "../observability/log-throttle.js";
 import type { Logger } from "../observability/logger.js";
-import { type ChangeKind, type DecodeFailure, decode, type InstanceRecord } from "../protocol/mod.js";
+import {
+  type ChangeKind,
+  type DecodeFailure,
+  decode,
+  type InstanceRecord,
+  type Message,
+} from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { siblingEndpoint } from "../transport/endpoints.js";
 import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
+import { fetchDirectory } from "./fetch-directory.js";
 
 export interface Change {
   kind: ChangeKind;
@@ -26,8 +34,9 @@ export interface DirectoryWatcherOptions {
 }
 
 /**
- * Keeps a DirectoryCache current: one GET_PEERS for the whole directory (which also names the
- * events port), then a SUB socket on the mapper's CHANGE and SNAPSHOT events.
+ * Keeps a DirectoryCache current: the whole directory through GET_PEERS, page by page (which also
+ * names the events port), then a SUB socket on the mapper's CHANGE and SNAPSHOT events. One event
+ * that fails to apply, or a callback that throws, is logged and skipped: the watcher keeps following.
  */
 export class DirectoryWatcher {
   readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
@@ -39,6 +48,7 @@ export class DirectoryWatcher {
   #closed = false;
   #lastEventAt = 0;
   #eventsEndpoint: string | undefined;
+  readonly #failures = new LogThrottle({ linesPerWindow: 1 });
 
   constructor(private readonly options: DirectoryWatcherOptions) {
     this.#subscriber.subscribe();
@@ -70,10 +80,9 @@ export class DirectoryWatcher {
     const { control, mapperEndpoint, logger, retryMs = 1000 } = this.options;
     while (!this.#closed) {
       try {
-        const reply = await control.request("GET_PEERS", {}, retryMs);
-        if (reply.type !== "PEERS") throw new Error(`mapper answered ${reply.type}`);
-        this.#apply(this.options.cache.applySnapshot({ ...reply.header, partial: false }));
-        this.#follow(siblingEndpoint(mapperEndpoint, reply.header.eventsPort));
+        const directory = await fetchDirectory(control, retryMs);
+        this.#apply(this.options.cache.applySnapshot({ ...directory, partial: false }));
+        this.#follow(siblingEndpoint(mapperEndpoint, directory.eventsPort));
         return;
       } catch (error) {
         logger.warn("mapper not answering, asking again", { mapperEndpoint, error: String(error) });
@@ -87,10 +96,10 @@ export class DirectoryWatcher {
    */
   async #refetch(timeoutMs: number): Promise<void> {
     const { control, mapperEndpoint, cache, logger } = this.options;
-    const reply = await control.request("GET_PEERS", {}, timeoutMs).catch(() => undefined);
-    if (reply?.type !== "PEERS") return;
-    this.#apply(cache.applySnapshot({ ...reply.header, partial: true }));
-    const eventsEndpoint = siblingEndpoint(mapperEndpoint, reply.header.eventsPort);
+    const directory = await fetchDirectory(control, timeoutMs).catch(() => undefined);
+    if (directory === undefined || this.#closed) return;
+    this.#apply(cache.applySnapshot({ ...directory, partial: true }));
+    const eventsEndpoint = siblingEndpoint(mapperEndpoint, directory.eventsPort);
     if (eventsEndpoint !== this.#eventsEndpoint) {
       logger.info("mapper events moved", { from: this.#eventsEndpoint, to: eventsEndpoint });
       this.#follow(eventsEndpoint);
@@ -104,29 +113,46 @@ export class DirectoryWatcher {
   }
 
   async #listen(): Promise<void> {
-    const { cache, onMalformed } = this.options;
     try {
       for await (const frames of this.#subscriber) {
         const decoded = decode(frames);
         if (!decoded.ok) {
-          onMalformed(decoded);
+          this.options.onMalformed(decoded);
           continue;
         }
-        const { message } = decoded;
         this.#markSubscribed();
-        if (message.type === "SNAPSHOT") this.#apply(cache.applySnapshot(message.header));
-        else if (message.type === "CHANGE") {
-          this.#apply(cache.applyChange(message.header));
-          this.options.onChange?.({ kind: message.header.kind, instance: message.header.instance });
-        }
+        this.#guarded(`applying ${decoded.message.type}`, () => this.#onEvent(decoded.message));
       }
     } catch {
-      // closed
+      // The socket was closed under the loop.
+    }
+  }
+
+  #onEvent(message: Message): void {
+    const { cache, onChange } = this.options;
+    if (message.type === "SNAPSHOT") this.#apply(cache.applySnapshot(message.header));
+    else if (message.type === "CHANGE") {
+      this.#apply(cache.applyChange(message.header));
+      this.#guarded("onChange", () =>
+        onChange?.({ kind: message.header.kind, instance: message.header.instance }),
+      );
     }
   }
 
   #apply(diff: DirectoryDiff): void {
     this.#lastEventAt = Date.now();
-    if (diff.added.length > 0 || diff.removed.length > 0) this.options.onDiff?.(diff);
+    const { onDiff } = this.options;
+    if (diff.added.length > 0 || diff.removed.length > 0) this.#guarded("onDiff", () => onDiff?.(diff));
+  }
+
+  /** Runs `step`; a throw is logged (throttled) instead of ending the watch. */
+  #guarded(what: string, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.#failures.log(what, (heldBack) =>
+        this.options.logger.error("directory watcher step failed", { what, error: String(error), heldBack }),
+      );
+    }
   }
 }

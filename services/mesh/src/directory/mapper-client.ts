@@ -3,6 +3,7 @@ import type { InstanceRecord } from "../protocol/mod.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
 import { DirectoryCache } from "./directory-cache.js";
 import { type Change, DirectoryWatcher } from "./directory-watcher.js";
+import { fetchDirectory } from "./fetch-directory.js";
 
 /** For operator tools: read the directory once, or follow its changes. Jobs go through PeerClient. */
 export class MapperClient {
@@ -13,11 +14,12 @@ export class MapperClient {
     this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
   }
 
-  /** The live instances, optionally of one service; rejects if the mapper does not answer in time. */
+  /**
+   * The live instances, optionally of one service, every page of them; rejects if the mapper does
+   * not answer a page within `timeoutMs`.
+   */
   async list(service?: string, timeoutMs = 2000): Promise<InstanceRecord[]> {
-    const reply = await this.#control.request("GET_PEERS", service ? { service } : {}, timeoutMs);
-    if (reply.type !== "PEERS") throw new Error(`mapper answered ${reply.type}`);
-    return reply.header.instances;
+    return (await fetchDirectory(this.#control, timeoutMs, service)).instances;
   }
 
   /**

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
 import { Publisher, Router } from "zeromq";
+import { LogThrottle } from "../observability/log-throttle.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { mapperMetrics } from "../observability/metrics.js";
 import { decode, ErrorCode, encode, encodeError, idOf, type Message } from "../protocol/mod.js";
 import { bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
+import { pageOf, splitByBytes } from "./directory-parts.js";
+import { mapperGuardMetrics } from "./guard-metrics.js";
 import { type Change, ServiceRegistry } from "./registry.js";
 
 export interface MapperOptions {
@@ -16,6 +19,8 @@ export interface MapperOptions {
   eventsBind: string;
   heartbeatIntervalMs?: number;
   expiryIntervals?: number;
+  /** The most instances the directory holds (default 10,000); REGISTER past it gets DIRECTORY_FULL. */
+  maxInstances?: number;
   logger?: Logger;
   metrics?: MetricsRegistry;
 }
@@ -30,6 +35,9 @@ export interface MapperServer {
 
 /** How many heartbeat intervals a restarted mapper waits for members to re-register. */
 const WARM_UP_INTERVALS = 2;
+/** Log lines of each kind (registered, expired, refused...) per 10 s: all of a small mesh, not a flood. */
+const LINES_PER_KIND = 20;
+export const DEFAULT_MAX_INSTANCES = 10_000;
 
 export async function startMapper(options: MapperOptions): Promise<MapperServer> {
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
@@ -37,8 +45,11 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const logger = options.logger ?? silentLogger();
   const metricsRegistry = options.metrics ?? defaultMetricsRegistry;
   const metrics = mapperMetrics(metricsRegistry);
+  const guardMetrics = mapperGuardMetrics(metricsRegistry);
   const reportMalformed = malformedReporter("mapper", logger, metricsRegistry);
-  const registry = new ServiceRegistry({ heartbeatIntervalMs, expiryIntervals });
+  const throttle = new LogThrottle({ linesPerWindow: LINES_PER_KIND });
+  const maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
+  const registry = new ServiceRegistry({ heartbeatIntervalMs, expiryIntervals, maxInstances });
   const epoch = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const startedAt = Date.now();
   let seq = 0;
@@ -58,11 +69,14 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     for (const change of changes) {
       events.post(encode("CHANGE", { epoch, seq: seq++, kind: change.kind, instance: change.instance }));
       if (change.kind === "registered" || change.kind === "deregistered" || change.kind === "expired") {
-        logger.info(`instance ${change.kind}`, {
-          member: change.instance.instanceId,
-          memberService: change.instance.service,
-          endpoint: change.instance.endpoint,
-        });
+        throttle.log(change.kind, (heldBack) =>
+          logger.info(`instance ${change.kind}`, {
+            member: change.instance.instanceId,
+            memberService: change.instance.service,
+            endpoint: change.instance.endpoint,
+            heldBack,
+          }),
+        );
       }
       if (change.kind === "expired") metrics.expiries.inc({ service_name: change.instance.service });
     }
@@ -72,10 +86,13 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const answer = (message: Message): Buffer[] => {
     const now = Date.now();
     switch (message.type) {
-      case "REGISTER":
+      case "REGISTER": {
+        const { admitted, changes } = registry.register(message.header, now);
+        if (!admitted) return refuseFull(message.header);
         metrics.registrations.inc({ service_name: message.header.service });
-        publish(registry.register(message.header, now));
+        publish(changes);
         return encode("ACK", { id: message.header.id, epoch });
+      }
       case "HEARTBEAT": {
         const { known, changes } = registry.heartbeat(message.header.instanceId, message.header.load, now);
         publish(changes);
@@ -87,8 +104,9 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
         publish(registry.deregister(message.header.instanceId, now));
         return encode("ACK", { id: message.header.id, epoch });
       case "GET_PEERS": {
-        const instances = registry.list(now, message.header.service);
-        return encode("PEERS", { id: message.header.id, epoch, eventsPort, instances });
+        const { id, service, cursor, limit } = message.header;
+        const page = pageOf(registry.list(now, service), { cursor, limit });
+        return encode("PEERS", { id, epoch, eventsPort, ...page });
       }
       default:
         return encodeError(
@@ -99,14 +117,52 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     }
   };
 
+  const refuseFull = (request: { id: number; instanceId: string; service: string }): Buffer[] => {
+    guardMetrics.refusals.inc({ reason: "directory_full" });
+    throttle.log("refused: directory full", (heldBack) =>
+      logger.warn("registration refused: directory full", {
+        member: request.instanceId,
+        memberService: request.service,
+        maxInstances,
+        heldBack,
+      }),
+    );
+    return encodeError(
+      ErrorCode.DIRECTORY_FULL,
+      `the directory holds its maximum of ${maxInstances} instances`,
+      request.id,
+    );
+  };
+
+  /** Answers one message; a failure while answering costs that message an ERROR, never the loop. */
+  const answerSafely = (frames: Buffer[]): Buffer[] => {
+    const decoded = decode(frames);
+    if (!decoded.ok) {
+      reportMalformed(decoded);
+      return encodeError(decoded.code, decoded.reason, decoded.id);
+    }
+    try {
+      return answer(decoded.message);
+    } catch (error) {
+      guardMetrics.answerFailures.inc({ type: decoded.message.type });
+      throttle.log("answer failed", (heldBack) =>
+        logger.error("failed to answer a message", {
+          type: decoded.message.type,
+          error: String(error),
+          heldBack,
+        }),
+      );
+      return encodeError(
+        ErrorCode.INTERNAL,
+        `the mapper failed to answer ${decoded.message.type}`,
+        idOf(decoded.message),
+      );
+    }
+  };
+
   const serve = async () => {
     for await (const [identity, ...frames] of router) {
-      const decoded = decode(frames);
-      if (!decoded.ok) reportMalformed(decoded);
-      const reply = decoded.ok
-        ? answer(decoded.message)
-        : encodeError(decoded.code, decoded.reason, decoded.id);
-      replies.post([identity as Buffer, ...reply]);
+      replies.post([identity as Buffer, ...answerSafely(frames)]);
     }
   };
   const serving = serve().catch((error: unknown) =>
@@ -125,10 +181,20 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
       );
     }
   };
+  // A large directory goes out in parts, back to back (no CHANGE between them). While warming up
+  // every part is just a partial snapshot; after that the parts together are the whole directory.
   const snapshot = () => {
     const now = Date.now();
-    const partial = now - startedAt < WARM_UP_INTERVALS * heartbeatIntervalMs;
-    events.post(encode("SNAPSHOT", { epoch, seq: seq++, partial, instances: registry.list(now) }));
+    const warmingUp = now - startedAt < WARM_UP_INTERVALS * heartbeatIntervalMs;
+    const groups = splitByBytes(registry.list(now));
+    const snapshotSeq = seq++;
+    groups.forEach((instances, part) => {
+      const header =
+        groups.length === 1 || warmingUp
+          ? { epoch, seq: snapshotSeq, partial: warmingUp, instances }
+          : { epoch, seq: snapshotSeq, partial: true, instances, part, parts: groups.length };
+      events.post(encode("SNAPSHOT", header));
+    });
     updateGauges();
   };
   // Sweep often so expiry lands close to its deadline (3 intervals), not up to a whole interval late.
@@ -138,7 +204,14 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   );
   const snapshotTimer = setInterval(snapshot, heartbeatIntervalMs);
   updateGauges();
-  logger.info("mapper listening", { endpoint, eventsEndpoint, epoch, heartbeatIntervalMs, expiryIntervals });
+  logger.info("mapper listening", {
+    endpoint,
+    eventsEndpoint,
+    epoch,
+    heartbeatIntervalMs,
+    expiryIntervals,
+    maxInstances,
+  });
 
   return {
     epoch,

@@ -5,6 +5,8 @@ export interface RegistryOptions {
   heartbeatIntervalMs: number;
   /** Heartbeat intervals without news before an instance is removed. */
   expiryIntervals: number;
+  /** The most instances the directory holds: a REGISTER past it is refused. */
+  maxInstances?: number;
 }
 
 export interface Change {
@@ -37,7 +39,13 @@ export class ServiceRegistry {
     return this.#members.size;
   }
 
-  register(request: Headers["REGISTER"], now: number): Change[] {
+  /**
+   * Adds or replaces an instance; `admitted: false` when the directory is full (an instance already
+   * in it may always register again).
+   */
+  register(request: Headers["REGISTER"], now: number): { admitted: boolean; changes: Change[] } {
+    const full = this.#members.size >= (this.options.maxInstances ?? Number.POSITIVE_INFINITY);
+    if (full && !this.#members.has(request.instanceId)) return { admitted: false, changes: [] };
     const member: Member = {
       service: request.service,
       instanceId: request.instanceId,
@@ -49,7 +57,7 @@ export class ServiceRegistry {
       state: healthOf(request.load, 0, this.options.heartbeatIntervalMs),
     };
     this.#members.set(member.instanceId, member);
-    return [{ kind: "registered", instance: this.#record(member, now) }];
+    return { admitted: true, changes: [{ kind: "registered", instance: this.#record(member, now) }] };
   }
 
   /** Records a heartbeat; `known: false` tells the member to register again. */

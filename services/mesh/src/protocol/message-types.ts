@@ -45,6 +45,8 @@ export const ErrorCode = {
   WRONG_SERVICE: "WRONG_SERVICE",
   DEADLINE_EXCEEDED: "DEADLINE_EXCEEDED",
   JOB_FAILED: "JOB_FAILED",
+  DIRECTORY_FULL: "DIRECTORY_FULL",
+  INTERNAL: "INTERNAL",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,11 +1,28 @@
 import { z } from "zod";
+import { dialableEndpointProblem, hostPortProblem } from "./addresses.js";
 
 // Header schemas for every message type. The wire layout (frames, signature) lives in codec.ts;
 // docs/protocol.md describes both and test/protocol-conformance-test.ts checks them.
 
 export const serviceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "lowercase letters, digits and '-'");
 export const instanceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "1-128 of [A-Za-z0-9._:-]");
-export const endpoint = z.string().regex(/^(tcp|ipc|inproc):\/\/\S{1,250}$/, "a ZeroMQ endpoint");
+/** Checked as ZeroMQ will read it (see addresses.ts); the length cap comes first so no rule reads a huge string. */
+export const endpoint = z
+  .string()
+  .max(300)
+  .superRefine((text, context) => {
+    const problem = dialableEndpointProblem(text);
+    if (problem) context.addIssue({ code: "custom", message: `not a dialable endpoint: ${problem}` });
+  });
+/** `host:port` of a member's /metrics. */
+export const metricsAddress = z
+  .string()
+  .max(300)
+  .superRefine((text, context) => {
+    const problem = hostPortProblem(text);
+    if (problem) context.addIssue({ code: "custom", message: `not host:port: ${problem}` });
+  });
+export const jobName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1-64 of [A-Za-z0-9._-]");
 const messageId = z
   .number()
   .int()
@@ -13,26 +30,32 @@ const messageId = z
   .max(2 ** 32 - 1);
 const epoch = z.string().min(1).max(64);
 
+/** Bounds of a load report: generous for any real worker, small enough that no record is huge. */
+export const LOAD_LIMITS = { maxJobTypes: 64, maxSlots: 1_000_000, maxLatencyMs: 3_600_000 } as const;
+const slots = z.number().int().min(0).max(LOAD_LIMITS.maxSlots);
+const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 export const loadSchema = z.object({
   /** Jobs executing now. */
-  inFlight: z.number().int().min(0),
+  inFlight: slots,
   /** Jobs accepted and waiting for a free slot. */
-  queued: z.number().int().min(0),
+  queued: slots,
   /** Slots in all: concurrency plus queue capacity over every job type. */
-  capacity: z.number().int().min(1),
+  capacity: slots.min(1),
   /** The highest of `jobs`: 1 means some job type has every slot taken and gets BUSY. */
-  utilization: z.number().min(0),
+  utilization: z.number().min(0).max(1),
   /** Per job type: slots taken (in flight + queued) of the slots it has (concurrency + queue capacity). */
-  jobs: z.record(
-    z.string().max(64),
-    z.object({ used: z.number().int().min(0), slots: z.number().int().min(1) }),
-  ),
+  jobs: z
+    .record(jobName, z.object({ used: slots, slots: slots.min(1) }))
+    .refine((jobs) => Object.keys(jobs).length <= LOAD_LIMITS.maxJobTypes, {
+      message: `at most ${LOAD_LIMITS.maxJobTypes} job types`,
+    }),
   /** Recent job duration (exponentially weighted mean), in milliseconds. */
-  latencyMs: z.number().min(0),
+  latencyMs: z.number().min(0).max(LOAD_LIMITS.maxLatencyMs),
   /** Jobs answered with REPLY since the instance started (a counter: rates come from differences). */
-  served: z.number().int().min(0),
+  served: counter,
   /** Jobs refused with BUSY since the instance started. */
-  refused: z.number().int().min(0),
+  refused: counter,
 });
 export type Load = z.infer<typeof loadSchema>;
 
@@ -44,14 +67,20 @@ export const instanceSchema = z.object({
   service: serviceName,
   instanceId,
   endpoint,
-  metricsAddress: z.string().max(256).optional(),
+  metricsAddress: metricsAddress.optional(),
   load: loadSchema,
   state: healthState,
-  registeredAt: z.number(),
+  /** Epoch ms on the mapper's clock. */
+  registeredAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Milliseconds since the mapper last heard from the instance, when the record was sent. */
-  silentForMs: z.number().min(0),
+  silentForMs: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 export type InstanceRecord = z.infer<typeof instanceSchema>;
+
+/** The most instances one PEERS page may carry. */
+export const MAX_PAGE_INSTANCES = 10_000;
+/** The most parts one SNAPSHOT may come in (a bound on what a watcher keeps while assembling). */
+export const MAX_SNAPSHOT_PARTS = 10_000;
 
 export const changeKind = z.enum(["registered", "deregistered", "expired", "state"]);
 export type ChangeKind = z.infer<typeof changeKind>;
@@ -62,31 +91,57 @@ export const headerSchemas = {
     service: serviceName,
     instanceId,
     endpoint,
-    metricsAddress: z.string().max(256).optional(),
+    metricsAddress: metricsAddress.optional(),
     load: loadSchema,
   }),
   HEARTBEAT: z.object({ id: messageId, instanceId, load: loadSchema }),
   DEREGISTER: z.object({ id: messageId, instanceId }),
-  GET_PEERS: z.object({ id: messageId, service: serviceName.optional() }),
+  GET_PEERS: z.object({
+    id: messageId,
+    service: serviceName.optional(),
+    /** Continue after this instance id: the `next` of the previous PEERS page. */
+    cursor: instanceId.optional(),
+    /** At most this many instances in the page (the mapper may send fewer, to keep it small). */
+    limit: z.number().int().min(1).max(MAX_PAGE_INSTANCES).optional(),
+  }),
   ACK: z.object({ id: messageId, epoch }),
   PEERS: z.object({
     id: messageId,
     epoch,
     eventsPort: z.number().int().min(1).max(65535),
     instances: z.array(instanceSchema),
+    /** Present when more instances follow: ask GET_PEERS again with this as `cursor`. */
+    next: instanceId.optional(),
   }),
-  SNAPSHOT: z.object({
-    epoch,
-    seq: z.number().int().min(0),
-    /** True while a restarted mapper is still hearing members re-register: merge, do not replace. */
-    partial: z.boolean(),
-    instances: z.array(instanceSchema),
-  }),
+  SNAPSHOT: z
+    .object({
+      epoch,
+      seq: z.number().int().min(0),
+      /** True while a restarted mapper is still hearing members re-register: merge, do not replace. */
+      partial: z.boolean(),
+      instances: z.array(instanceSchema),
+      /** Which part this is (from 0) of a snapshot sent in `parts` parts, all with the same seq. */
+      part: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_SNAPSHOT_PARTS - 1)
+        .optional(),
+      parts: z.number().int().min(2).max(MAX_SNAPSHOT_PARTS).optional(),
+    })
+    .refine(
+      (snapshot) =>
+        (snapshot.part === undefined) === (snapshot.parts === undefined) &&
+        (snapshot.part ?? 0) < (snapshot.parts ?? 1),
+      {
+        message: "part and parts come together, part < parts",
+      },
+    ),
   CHANGE: z.object({ epoch, seq: z.number().int().min(0), kind: changeKind, instance: instanceSchema }),
   REQUEST: z.object({
     id: messageId,
     service: serviceName,
-    job: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    job: jobName,
     /** Time budget left for this hop, in ms: relative, so no clock agreement is needed between hosts. */
     timeoutMs: z.number().int().min(1).max(3_600_000),
     traceId: z.string().min(1).max(64),

@@ -1,4 +1,10 @@
 export {
+  dialableEndpointProblem,
+  hostPortProblem,
+  hostProblem,
+  MAX_IPC_PATH_BYTES,
+} from "./addresses.js";
+export {
   type DecodeFailure,
   type DecodeLimits,
   type DecodeResult,
@@ -17,6 +23,9 @@ export {
   type HealthState,
   headerSchemas,
   type InstanceRecord,
+  LOAD_LIMITS,
   type Load,
   loadSchema,
+  MAX_PAGE_INSTANCES,
+  MAX_SNAPSHOT_PARTS,
 } from "./messages.js";

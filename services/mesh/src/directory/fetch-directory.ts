@@ -1,0 +1,36 @@
+import { type InstanceRecord, MAX_SNAPSHOT_PARTS } from "../protocol/mod.js";
+import type { DealerChannel } from "../transport/dealer-channel.js";
+
+export interface FetchedDirectory {
+  epoch: string;
+  eventsPort: number;
+  instances: InstanceRecord[];
+}
+
+/**
+ * The mapper's whole directory (or one service's), page by page: each GET_PEERS continues after
+ * the last page's `next`, so a directory of any size arrives in messages of bounded size. Each page
+ * has its own deadline. A mapper that does not move forward, or restarts mid-way, is an error.
+ */
+export async function fetchDirectory(
+  control: DealerChannel,
+  timeoutMs: number,
+  service?: string,
+): Promise<FetchedDirectory> {
+  const instances: InstanceRecord[] = [];
+  let cursor: string | undefined;
+  let epoch: string | undefined;
+  for (let page = 0; page < MAX_SNAPSHOT_PARTS; page++) {
+    const request = { ...(service ? { service } : {}), ...(cursor ? { cursor } : {}) };
+    const reply = await control.request("GET_PEERS", request, timeoutMs);
+    if (reply.type !== "PEERS") throw new Error(`mapper answered ${reply.type}`);
+    const { header } = reply;
+    if (epoch !== undefined && header.epoch !== epoch) throw new Error("mapper restarted while paging");
+    epoch = header.epoch;
+    instances.push(...header.instances);
+    if (header.next === undefined) return { epoch, eventsPort: header.eventsPort, instances };
+    if (cursor !== undefined && header.next <= cursor) throw new Error("mapper's next page goes backwards");
+    cursor = header.next;
+  }
+  throw new Error(`directory longer than ${MAX_SNAPSHOT_PARTS} pages`);
+}
