@@ -112,7 +112,7 @@ export const peerMetrics = group((registry) => ({
   }),
   retries: new Counter({
     name: "zmesh_peer_retries_total",
-    help: "Attempts made again on another instance, by reason (busy, timeout, disconnect).",
+    help: "Attempts made again, or hedged, on another instance, by reason (busy, timeout, disconnected).",
     labelNames: ["service_name", "reason"],
     registers: [registry],
   }),
@@ -120,6 +120,24 @@ export const peerMetrics = group((registry) => ({
     name: "zmesh_peer_ejections_total",
     help: "Instances this client stopped sending to before the mapper said so (disconnect, failures).",
     labelNames: ["service_name", "reason"],
+    registers: [registry],
+  }),
+  overdue: new Counter({
+    name: "zmesh_peer_overdue_total",
+    help: "Attempts that passed their time budget unanswered: the instance left choice until it answered.",
+    labelNames: ["service_name"],
+    registers: [registry],
+  }),
+  unreachable: new Counter({
+    name: "zmesh_peer_unreachable_total",
+    help: "Instances set aside because no connection came up (connect_timeout) or ZeroMQ refused the endpoint (invalid_endpoint).",
+    labelNames: ["service_name", "reason"],
+    registers: [registry],
+  }),
+  connections: new Gauge({
+    name: "zmesh_peer_connections",
+    help: "Connections this client keeps to instances of each service (bounded by its subset size).",
+    labelNames: ["service_name"],
     registers: [registry],
   }),
   directorySize: new Gauge({

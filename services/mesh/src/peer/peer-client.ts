@@ -6,12 +6,15 @@ import { CallFailure, MeshError } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
-import type { InstanceRecord, Message } from "../protocol/mod.js";
+import type { InstanceRecord } from "../protocol/mod.js";
 import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
 import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
+import { LatencyEstimate } from "./latency-estimate.js";
+import type { AttemptOutcome, PeerAttempt } from "./peer-attempt.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
+import { ServicePeers } from "./service-peers.js";
 
 export interface PeerClientOptions {
   mapperEndpoint: string;
@@ -22,29 +25,46 @@ export interface PeerClientOptions {
   defaultTimeoutMs?: number;
   /** Silence from the mapper's events after which the directory is fetched again (default 3 s). */
   directoryStaleMs?: number;
+  /** Most instances of one service this client keeps connections to (default 10). */
+  subsetSize?: number;
+  /** Shortest time an attempt is given before it counts as overdue, in ms (default 50). */
+  minAttemptMs?: number;
+  /** How long a connection may take to come up before its instance is set aside (default 2000 ms). */
+  connectTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 3;
+const MAINTENANCE_MS = 250;
 const EMPTY = new Uint8Array(0);
+
+type Settled = { attempt: PeerAttempt; outcome: AttemptOutcome } | { overdue: PeerAttempt };
 
 /**
  * Sends jobs straight to workers, peer to peer: the mapper only tells us who exists and how loaded
- * they are. Each call has a deadline; the instance is chosen by power of two choices on load;
- * BUSY is retried on another instance (the job never ran), and so are timeouts and dropped
- * connections for jobs marked retryable.
+ * they claim to be. Per service it keeps a bounded subset of connections; each call has a deadline
+ * and each attempt a budget learnt from the instance's latency. An instance past its budget is out
+ * of choice at once, and a retryable (idempotent) job is hedged on another instance meanwhile. BUSY
+ * is always retried elsewhere (the job never ran); timeouts and dropped connections only for jobs
+ * marked retryable.
  */
 export class PeerClient {
   readonly directory = new DirectoryCache();
   readonly #watcher: DirectoryWatcher;
   readonly #control: DealerChannel;
   readonly #ownsControl: boolean;
-  readonly #connections = new Map<string, PeerConnection>();
-  /** Services this client has called (and when their connections were opened): it keeps connections to their instances. */
-  readonly #wanted = new Map<string, Promise<void>>();
+  /** Services this client has called: their subsets, and the first wait for the directory. */
+  readonly #services = new Map<string, { peers: ServicePeers; ready: Promise<void> }>();
+  /** Latency of each job over all instances: the budget for an instance not yet measured. */
+  readonly #jobLatency = new Map<string, LatencyEstimate>();
+  readonly #maintenance: NodeJS.Timeout;
+  readonly #seed = randomUUID();
   readonly #logger: Logger;
   readonly #metrics: ReturnType<typeof peerMetrics>;
   readonly #reportMalformed: ReturnType<typeof malformedReporter>;
   readonly #defaultTimeoutMs: number;
+  readonly #subsetSize: number;
+  readonly #minAttemptMs: number;
+  readonly #connectTimeoutMs: number;
 
   constructor(options: PeerClientOptions) {
     this.#logger = options.logger ?? silentLogger();
@@ -52,6 +72,9 @@ export class PeerClient {
     this.#metrics = peerMetrics(registry);
     this.#reportMalformed = malformedReporter("peer", this.#logger, registry);
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 5000;
+    this.#subsetSize = options.subsetSize ?? 10;
+    this.#minAttemptMs = options.minAttemptMs ?? 50;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     this.#ownsControl = options.control === undefined;
     this.#control =
       options.control ?? new DealerChannel(options.mapperEndpoint, { onMalformed: this.#reportMalformed });
@@ -64,6 +87,9 @@ export class PeerClient {
       onDiff: (diff) => this.#onDirectoryDiff(diff),
       ...(options.directoryStaleMs ? { staleAfterMs: options.directoryStaleMs } : {}),
     });
+    // Connections that never come up are only noticed with time passing: look again a few times a second.
+    this.#maintenance = setInterval(() => this.#refreshAll(), MAINTENANCE_MS);
+    this.#maintenance.unref();
   }
 
   /** Resolves once the first directory has arrived from the mapper. */
@@ -77,17 +103,22 @@ export class PeerClient {
   }
 
   /**
-   * Instances of `service` this client would send a job to now: known, connected or connecting,
-   * and not rested for failing. Zero means calls would fail with NO_PEER.
+   * Instances of `service` this client would send a job to now: in its subset, connected (or
+   * connecting) and trusted. Before the first call to the service, every known instance counts.
+   * Zero means a call would fail with NO_PEER.
    */
   usableInstances(service: string): number {
+    const entry = this.#services.get(service);
+    if (!entry) return this.directory.instances(service).length;
     const now = Date.now();
     let usable = 0;
-    for (const instance of this.directory.instances(service)) {
-      const connection = this.#connections.get(instance.instanceId);
-      if (connection === undefined || connection.available(now)) usable++;
-    }
+    for (const connection of entry.peers.connections) if (connection.available(now)) usable++;
     return usable;
+  }
+
+  /** Open connections to instances of `service` (bounded by the subset size). */
+  connectionCount(service: string): number {
+    return this.#services.get(service)?.peers.size ?? 0;
   }
 
   async call(
@@ -112,9 +143,10 @@ export class PeerClient {
   }
 
   close(): void {
+    clearInterval(this.#maintenance);
     this.#watcher.close();
-    for (const connection of this.#connections.values()) connection.close();
-    this.#connections.clear();
+    for (const { peers } of this.#services.values()) peers.close();
+    this.#services.clear();
     if (this.#ownsControl) this.#control.close();
   }
 
@@ -128,53 +160,68 @@ export class PeerClient {
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const traceId = options.traceId ?? randomUUID();
     const contentType = options.contentType ?? "application/octet-stream";
-    await this.#want(service, deadline);
+    const peers = await this.#want(service, deadline);
 
     const tried = new Set<string>();
+    const running = new Set<PeerAttempt>();
     let lastFailure: MeshError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    /** Starts one more attempt on an instance not tried yet; false if none can start. */
+    const launch = (): boolean => {
       const timeoutMs = Math.ceil(deadline - Date.now());
-      if (timeoutMs <= 0) break;
-      const connection = this.#pick(service, job, tried);
-      if (!connection) break;
-      tried.add(connection.record.instanceId);
-      if (attempt > 1 && lastFailure)
+      if (timeoutMs <= 0 || tried.size >= maxAttempts) return false;
+      const connection = this.#pick(peers, job, tried);
+      if (!connection) return false;
+      tried.add(connection.instanceId);
+      if (lastFailure)
         this.#metrics.retries.inc({ service_name: service, reason: lastFailure.code.toLowerCase() });
+      const header = { service, job, timeoutMs, traceId, contentType };
+      // Knowing nothing of the job yet, an idempotent call still shares its deadline between its attempts.
+      const budgetMs =
+        this.#budget(connection, service, job) ??
+        (options.retryable ? Math.ceil(timeoutMs / (maxAttempts - tried.size + 1)) : undefined);
+      running.add(
+        connection.send(header, payload, budgetMs, (ms) => this.#jobEstimate(service, job).observe(ms)),
+      );
+      return true;
+    };
 
-      let reply: Message;
-      try {
-        reply = await connection.channel.request(
-          "REQUEST",
-          { service, job, timeoutMs, traceId, contentType },
-          timeoutMs,
-          payload,
-        );
-      } catch (error) {
-        const failure =
-          error instanceof MeshError ? error : new MeshError(CallFailure.SEND_FAILED, String(error));
-        this.#recordFailure(connection, failure);
-        if (!options.retryable) throw failure;
-        lastFailure = failure;
+    launch();
+    while (running.size > 0) {
+      const next = await nextEvent(running);
+      if ("overdue" in next) {
+        lastFailure = new MeshError(CallFailure.TIMEOUT, `${next.overdue.instanceId} is overdue`);
+        // Idempotent: ask another instance too, and take whichever answers first.
+        if (options.retryable) launch();
         continue;
       }
+      running.delete(next.attempt);
+      const { outcome } = next;
+      if (!outcome.ok) {
+        lastFailure = outcome.failure;
+        // The job may have run before the failure: only an idempotent one may run again.
+        if (!options.retryable) throw outcome.failure;
+        if (running.size === 0) launch();
+        continue;
+      }
+      const { reply } = outcome;
       if (reply.type === "REPLY") {
-        connection.recordSuccess();
         return {
           payload: reply.payload ?? EMPTY,
           contentType: reply.header.contentType,
-          servedBy: connection.record.instanceId,
+          servedBy: next.attempt.instanceId,
           durationMs: reply.header.durationMs,
         };
       }
       if (reply.type === "BUSY") {
-        this.directory.updateLoad(service, connection.record.instanceId, reply.header.load);
-        lastFailure = new MeshError(CallFailure.BUSY, `${connection.record.instanceId} is busy`);
+        this.directory.updateLoad(service, next.attempt.instanceId, reply.header.load);
+        lastFailure = new MeshError(CallFailure.BUSY, `${next.attempt.instanceId} is busy`);
+        if (running.size === 0) launch();
         continue;
       }
       if (reply.type === "ERROR") throw new MeshError(reply.header.code, reply.header.message);
       throw new MeshError(
         CallFailure.SEND_FAILED,
-        `unexpected ${reply.type} from ${connection.record.instanceId}`,
+        `unexpected ${reply.type} from ${next.attempt.instanceId}`,
       );
     }
     if (lastFailure) throw lastFailure;
@@ -184,72 +231,123 @@ export class PeerClient {
   }
 
   /** The first call to a service waits (within its deadline) for the directory; later calls do not wait. */
-  #want(service: string, deadline: number): Promise<void> {
-    let wanted = this.#wanted.get(service);
-    if (!wanted) {
-      wanted = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() => {
-        for (const instance of this.directory.instances(service)) this.#connectionFor(instance);
-      });
-      this.#wanted.set(service, wanted);
+  async #want(service: string, deadline: number): Promise<ServicePeers> {
+    let entry = this.#services.get(service);
+    if (!entry) {
+      const peers = this.#servicePeers(service);
+      const ready = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() =>
+        peers.refresh(this.directory.instances(service), Date.now()),
+      );
+      entry = { peers, ready };
+      this.#services.set(service, entry);
     }
-    return wanted;
+    await entry.ready;
+    return entry.peers;
   }
 
-  #pick(service: string, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
+  #servicePeers(service: string): ServicePeers {
+    return new ServicePeers({
+      service,
+      seed: this.#seed,
+      subsetSize: this.#subsetSize,
+      connectTimeoutMs: this.#connectTimeoutMs,
+      open: (record) => this.#open(record),
+      onUnreachable: (record, reason, detail, first) => {
+        this.#metrics.unreachable.inc({ service_name: service, reason });
+        if (first)
+          this.#logger.warn("instance unreachable: set aside", {
+            peer: record.instanceId,
+            endpoint: record.endpoint,
+            reason: detail,
+          });
+      },
+    });
+  }
+
+  #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
     const candidates = [];
-    for (const instance of this.directory.instances(service)) {
-      const connection = this.#connectionFor(instance);
-      if (!tried.has(instance.instanceId) && connection.available(now))
-        candidates.push(connection.asCandidate(job));
+    for (const connection of peers.connections) {
+      if (tried.has(connection.instanceId) || !connection.available(now)) continue;
+      const record = this.directory.get(connection.record.service, connection.instanceId);
+      if (record) connection.record = record;
+      candidates.push(connection.asCandidate(job));
     }
     return choosePeer(candidates)?.connection;
   }
 
-  #recordFailure(connection: PeerConnection, failure: MeshError): void {
-    if (failure.code === CallFailure.CLOSED) return;
-    if (connection.recordFailure(Date.now())) {
-      this.#metrics.ejections.inc({ service_name: connection.record.service, reason: "failures" });
-      this.#logger.warn("peer keeps failing: resting it", {
-        peer: connection.record.instanceId,
-        reason: failure.code,
-      });
-    }
+  /** The attempt's budget: what this instance usually takes for the job, else what the service does. */
+  #budget(connection: PeerConnection, service: string, job: string): number | undefined {
+    return (
+      connection.overdueAfterMs(job, this.#minAttemptMs) ??
+      this.#jobLatency.get(`${service}/${job}`)?.overdueAfterMs(this.#minAttemptMs)
+    );
   }
 
-  /** The connection to an instance, opened on first need; its record is refreshed from the directory. */
-  #connectionFor(instance: InstanceRecord): PeerConnection {
-    const existing = this.#connections.get(instance.instanceId);
-    if (existing) {
-      existing.record = instance;
-      return existing;
+  #jobEstimate(service: string, job: string): LatencyEstimate {
+    const key = `${service}/${job}`;
+    let estimate = this.#jobLatency.get(key);
+    if (!estimate) {
+      estimate = new LatencyEstimate();
+      this.#jobLatency.set(key, estimate);
     }
-    const connection = new PeerConnection(
-      instance,
+    return estimate;
+  }
+
+  #open(record: InstanceRecord): PeerConnection {
+    const service = record.service;
+    return new PeerConnection(
+      record,
       { onMalformed: this.#reportMalformed, zmtpHeartbeatMs: 1000 },
-      (peer, state) => this.#onConnectionState(peer, state),
+      {
+        onStateChange: (connection, state) => this.#onConnectionState(connection, state),
+        onOverdue: (connection) => {
+          this.#metrics.overdue.inc({ service_name: service });
+          this.#logger.debug("reply overdue: instance out of choice until it answers", {
+            peer: connection.instanceId,
+          });
+        },
+        onEjected: (connection, restMs) => {
+          this.#metrics.ejections.inc({ service_name: service, reason: "failures" });
+          this.#logger.warn("peer keeps failing: resting it", { peer: connection.instanceId, restMs });
+        },
+      },
     );
-    this.#connections.set(instance.instanceId, connection);
-    return connection;
   }
 
   #onConnectionState(connection: PeerConnection, state: ConnectionState): void {
     if (state !== "down") return;
     this.#metrics.ejections.inc({ service_name: connection.record.service, reason: "disconnect" });
-    this.#logger.info("peer connection dropped: not routing to it", { peer: connection.record.instanceId });
+    this.#logger.info("peer connection dropped: not routing to it", { peer: connection.instanceId });
+  }
+
+  #refreshAll(): void {
+    const now = Date.now();
+    for (const [service, { peers }] of this.#services) {
+      peers.refresh(this.directory.instances(service), now);
+      this.#metrics.connections.set({ service_name: service }, peers.size);
+    }
   }
 
   #onDirectoryDiff(diff: DirectoryDiff): void {
-    for (const instance of diff.removed) {
-      this.#connections.get(instance.instanceId)?.close();
-      this.#connections.delete(instance.instanceId);
-    }
-    for (const instance of diff.added) {
-      if (this.#wanted.has(instance.service)) this.#connectionFor(instance);
+    const touched = new Set([...diff.added, ...diff.removed].map((instance) => instance.service));
+    const now = Date.now();
+    for (const service of touched) {
+      this.#services.get(service)?.peers.refresh(this.directory.instances(service), now);
     }
     this.#metrics.directorySize.reset();
     for (const service of this.directory.services()) {
       this.#metrics.directorySize.set({ service_name: service }, this.directory.instances(service).length);
     }
   }
+}
+
+/** The next thing to happen to a call's attempts: one settles, or one becomes overdue. */
+function nextEvent(running: ReadonlySet<PeerAttempt>): Promise<Settled> {
+  const events: Promise<Settled>[] = [];
+  for (const attempt of running) {
+    events.push(attempt.settled.then((outcome) => ({ attempt, outcome })));
+    if (!attempt.isOverdue) events.push(attempt.overdue.then(() => ({ overdue: attempt })));
+  }
+  return Promise.race(events);
 }

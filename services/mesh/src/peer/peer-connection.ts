@@ -1,41 +1,73 @@
-import type { InstanceRecord } from "../protocol/mod.js";
+import { CallFailure } from "../errors.js";
+import type { Headers, InstanceRecord } from "../protocol/mod.js";
 import {
   type ConnectionState,
   DealerChannel,
   type DealerChannelOptions,
 } from "../transport/dealer-channel.js";
+import { InstanceHealth } from "./instance-health.js";
+import { LatencyEstimate } from "./latency-estimate.js";
+import { PeerAttempt } from "./peer-attempt.js";
 import type { Candidate } from "./peer-choice.js";
 
-/** Consecutive failures (timeouts, refused sends) after which a caller stops using an instance. */
-export const EJECT_AFTER_FAILURES = 3;
-/** How long an ejected instance rests before it is tried again. */
-export const EJECTION_MS = 5000;
+export interface PeerConnectionEvents {
+  onStateChange: (connection: PeerConnection, state: ConnectionState) => void;
+  /** A request passed its budget: the instance is out of choice until it answers. */
+  onOverdue: (connection: PeerConnection) => void;
+  /** Failures rested the instance for `restMs`. */
+  onEjected: (connection: PeerConnection, restMs: number) => void;
+}
+
+type RequestHeader = Omit<Headers["REQUEST"], "id">;
 
 /**
- * A caller's link to one instance: its own DEALER (so we choose the instance, not ZeroMQ's
- * round robin), what the connection is doing, and a local record of failures. A dropped
- * connection or a run of failures takes the instance out of rotation at once, without waiting
- * for the mapper to expire it.
+ * A caller's link to one instance: its own DEALER (so we choose the instance, not ZeroMQ's round
+ * robin), how long it takes to answer each job, and our own verdict on its health. A dropped
+ * connection, an overdue reply or a run of failures takes the instance out of choice at once,
+ * without waiting for the mapper to expire it.
  */
 export class PeerConnection {
   readonly channel: DealerChannel;
-  #failures = 0;
-  #ejectedUntil = 0;
+  readonly health = new InstanceHealth();
+  readonly #latency = new Map<string, LatencyEstimate>();
 
   constructor(
     public record: InstanceRecord,
     options: Omit<DealerChannelOptions, "onConnectionChange" | "failPendingOnDisconnect">,
-    onStateChange: (connection: PeerConnection, state: ConnectionState) => void,
+    private readonly events: PeerConnectionEvents,
   ) {
     this.channel = new DealerChannel(record.endpoint, {
       ...options,
       failPendingOnDisconnect: true,
-      onConnectionChange: (state) => onStateChange(this, state),
+      onConnectionChange: (state) => events.onStateChange(this, state),
     });
   }
 
+  get instanceId(): string {
+    return this.record.instanceId;
+  }
+
+  /** True when a new request may go here now: connected (or connecting) and trusted by us. */
   available(now: number): boolean {
-    return this.channel.state !== "down" && now >= this.#ejectedUntil;
+    const { state } = this.channel;
+    if (state === "down" || state === "failed") return false;
+    if (state === "connecting" && this.channel.connectRetries > 0) return false;
+    return this.health.available(now, this.channel.inFlight);
+  }
+
+  /**
+   * True when the instance cannot be reached at all: ZeroMQ refused its endpoint, or no connection
+   * came up (or came back) within `connectTimeoutMs`. Such an instance is set aside for a while.
+   */
+  unreachable(now: number, connectTimeoutMs: number): boolean {
+    const { state, stateSince } = this.channel;
+    if (state === "failed") return true;
+    return state !== "up" && now - stateSince > connectTimeoutMs;
+  }
+
+  /** How long `job` may take here before it counts as overdue; undefined while we know too little. */
+  overdueAfterMs(job: string, floorMs: number): number | undefined {
+    return this.#latency.get(job)?.overdueAfterMs(floorMs);
   }
 
   asCandidate(job: string): Candidate & { connection: PeerConnection } {
@@ -51,20 +83,47 @@ export class PeerConnection {
     };
   }
 
-  recordSuccess(): void {
-    this.#failures = 0;
-  }
-
-  /** Returns true when this failure ejected the instance. */
-  recordFailure(now: number): boolean {
-    this.#failures++;
-    if (this.#failures < EJECT_AFTER_FAILURES) return false;
-    this.#failures = 0;
-    this.#ejectedUntil = now + EJECTION_MS;
-    return true;
+  /** Sends one REQUEST; its answer, or its failure, updates this instance's latency and health. */
+  send(
+    header: RequestHeader,
+    payload: Uint8Array,
+    budgetMs: number | undefined,
+    observe: (ms: number) => void,
+  ): PeerAttempt {
+    const startedAt = performance.now();
+    const request = this.channel.request("REQUEST", header, header.timeoutMs, payload);
+    const attempt = new PeerAttempt(this.instanceId, request, budgetMs, () => {
+      this.health.markOverdue();
+      this.events.onOverdue(this);
+    });
+    void attempt.settled.then((outcome) => {
+      if (outcome.ok) {
+        if (outcome.reply.type === "REPLY") {
+          const ms = performance.now() - startedAt;
+          this.#estimate(header.job).observe(ms);
+          observe(ms);
+        }
+        this.health.recordSuccess(attempt.isOverdue);
+      } else if (outcome.failure.code === CallFailure.CLOSED) {
+        this.health.forget(attempt.isOverdue);
+      } else {
+        const restMs = this.health.recordFailure(Date.now(), attempt.isOverdue);
+        if (restMs !== undefined) this.events.onEjected(this, restMs);
+      }
+    });
+    return attempt;
   }
 
   close(): void {
     this.channel.close();
+  }
+
+  #estimate(job: string): LatencyEstimate {
+    let estimate = this.#latency.get(job);
+    if (!estimate) {
+      estimate = new LatencyEstimate();
+      this.#latency.set(job, estimate);
+    }
+    return estimate;
   }
 }

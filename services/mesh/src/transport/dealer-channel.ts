@@ -2,6 +2,8 @@ import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
 import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
 import { SocketWriter } from "./socket-writer.js";
+// Before any socket exists: the limit cannot be raised afterwards.
+import "./zmq-context.js";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 type Requestable = "REGISTER" | "HEARTBEAT" | "DEREGISTER" | "GET_PEERS" | "REQUEST";
@@ -17,8 +19,11 @@ export interface DealerChannelOptions {
   zmtpHeartbeatMs?: number;
 }
 
-/** "connecting" until the first handshake; "down" once a connection dropped, until the next handshake. */
-export type ConnectionState = "connecting" | "up" | "down";
+/**
+ * "connecting" until the first handshake; "down" once a connection dropped, until the next handshake;
+ * "failed" when ZeroMQ refused the endpoint itself (it will never connect, and holds no socket).
+ */
+export type ConnectionState = "connecting" | "up" | "down" | "failed";
 
 interface Pending {
   resolve: (message: Message) => void;
@@ -38,6 +43,10 @@ export class DealerChannel {
   #nextId = 1;
   #closed = false;
   #state: ConnectionState = "connecting";
+  #connectRetries = 0;
+  #stateSince = Date.now();
+  /** Why the channel could not be opened, when its state is "failed". */
+  failure: string | undefined;
 
   constructor(
     readonly endpoint: string,
@@ -57,12 +66,31 @@ export class DealerChannel {
     this.#writer = new SocketWriter(this.#socket, () => {});
     // Watch before connecting: events emitted before the observer exists are lost.
     void this.#watchConnection();
-    this.#socket.connect(endpoint);
+    try {
+      this.#socket.connect(endpoint);
+    } catch (error) {
+      // An endpoint ZeroMQ cannot read (`tcp://x`): free the socket now, or every such record leaks one.
+      this.#closed = true;
+      this.#socket.close();
+      this.#setState("failed");
+      this.failure = `${endpoint}: ${(error as Error).message}`;
+      return;
+    }
     void this.#read();
   }
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Epoch ms of the last state change (of the channel's creation, before any). */
+  get stateSince(): number {
+    return this.#stateSince;
+  }
+
+  /** Failed connection attempts since the last handshake (refused, unreachable, unresolvable). */
+  get connectRetries(): number {
+    return this.#connectRetries;
   }
 
   get inFlight(): number {
@@ -135,7 +163,10 @@ export class DealerChannel {
     const events = this.#socket.events;
     try {
       for await (const event of events) {
-        if (event.type === "handshake") this.#setState("up");
+        if (event.type === "handshake") {
+          this.#connectRetries = 0;
+          this.#setState("up");
+        } else if (event.type === "connect:retry") this.#connectRetries++;
         else if (event.type === "disconnect") {
           this.#setState("down");
           if (this.options.failPendingOnDisconnect)
@@ -150,6 +181,7 @@ export class DealerChannel {
   #setState(state: ConnectionState): void {
     if (this.#state === state) return;
     this.#state = state;
+    this.#stateSince = Date.now();
     this.options.onConnectionChange?.(state);
   }
 }

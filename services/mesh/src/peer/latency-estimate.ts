@@ -1,0 +1,39 @@
+/**
+ * Smoothed round-trip time of one kind of request, as TCP estimates its retransmission timeout
+ * (RFC 6298): a mean and a mean deviation, each an exponentially weighted average. Pure: no clock.
+ */
+export class LatencyEstimate {
+  #smoothed = 0;
+  #deviation = 0;
+  #samples = 0;
+
+  get samples(): number {
+    return this.#samples;
+  }
+
+  /** The smoothed round-trip time in ms (0 before any sample). */
+  get meanMs(): number {
+    return this.#smoothed;
+  }
+
+  observe(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    if (this.#samples === 0) {
+      this.#smoothed = ms;
+      this.#deviation = ms / 2;
+    } else {
+      this.#deviation = 0.75 * this.#deviation + 0.25 * Math.abs(this.#smoothed - ms);
+      this.#smoothed = 0.875 * this.#smoothed + 0.125 * ms;
+    }
+    this.#samples++;
+  }
+
+  /**
+   * How long a request may take before it counts as overdue: mean plus four deviations, as TCP's
+   * timeout, never under `floorMs`. Undefined until `minSamples` answers were seen: no guess.
+   */
+  overdueAfterMs(floorMs: number, minSamples = 3): number | undefined {
+    if (this.#samples < minSamples) return undefined;
+    return Math.max(floorMs, this.#smoothed + 4 * this.#deviation);
+  }
+}

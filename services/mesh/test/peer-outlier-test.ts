@@ -1,0 +1,160 @@
+import { readdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { Registry } from "prom-client";
+import { CallFailure, MeshError, PeerClient, parseJson } from "../src/mod.js";
+import { FakeMembers, SilentEndpoint } from "./support/fake-members.js";
+import { useCleanup } from "./support/fixtures.js";
+import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
+import { waitFor } from "./support/wait-for.js";
+
+// Hostile or broken instances, as one caller sees them: a hung worker, a silent endpoint kept alive
+// by heartbeats, endpoints nobody listens on. Whatever they do, calls keep being served.
+
+const INTERVAL = 500;
+const DEADLINE_MS = 4000;
+const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
+const { group, closeLater } = useCleanup();
+const sleep0 = Buffer.from(JSON.stringify({ ms: 0 }));
+
+async function meshWith(
+  workers: number,
+  clientOptions: Partial<ConstructorParameters<typeof PeerClient>[0]> = {},
+) {
+  const { endpoint } = group.add(await startMapperProcess(env));
+  const started = [];
+  for (let i = 0; i < workers; i++) started.push(group.add(await startEchoWorker(endpoint, env)));
+  const metrics = new Registry();
+  const client = closeLater(
+    new PeerClient({ mapperEndpoint: endpoint, defaultTimeoutMs: DEADLINE_MS, metrics, ...clientOptions }),
+  );
+  await waitFor("workers in the directory", () => client.directory.instances("echo").length === workers);
+  return { endpoint, workers: started, client, metrics };
+}
+
+/** Sequential calls; resolves with who served each and how long the slowest took. */
+async function callMany(client: PeerClient, count: number, retryable = true) {
+  const servedBy: string[] = [];
+  let slowestMs = 0;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const reply = await client.call("echo", "sleep", sleep0, { retryable });
+    slowestMs = Math.max(slowestMs, performance.now() - started);
+    servedBy.push(parseJson<{ by: string }>(reply.payload).by);
+  }
+  return { servedBy, slowestMs };
+}
+
+const counterValue = async (metrics: Registry, name: string) =>
+  ((await metrics.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+
+describe("peer outlier detection", () => {
+  it("a hung (SIGSTOPped) worker costs an idempotent call one short attempt, not its deadline", async () => {
+    const { workers, client, metrics } = await meshWith(2);
+    const [hung, healthy] = workers;
+    if (!hung || !healthy) throw new Error("two workers expected");
+    // Learn how long the job takes on each instance.
+    expect(new Set((await callMany(client, 30)).servedBy).size).toBe(2);
+
+    hung.worker.kill("SIGSTOP");
+    const { servedBy, slowestMs } = await callMany(client, 30);
+    expect(new Set(servedBy)).toEqual(new Set([healthy.instanceId]));
+    // Without budgets a call that met the hung worker waited out its whole deadline.
+    expect(slowestMs).toBeLessThan(DEADLINE_MS / 2);
+    expect(await counterValue(metrics, "zmesh_peer_overdue_total")).toBeGreaterThan(0);
+    expect(client.usableInstances("echo")).toBe(1);
+  });
+
+  it("a silent endpoint kept alive by heartbeats is hedged around and taken out of choice", async () => {
+    const { endpoint, workers, client, metrics } = await meshWith(1);
+    const silent = closeLater(await SilentEndpoint.start());
+    const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));
+    await rogue.register([{ service: "echo", instanceId: "silent-1", endpoint: silent.endpoint }]);
+    await waitFor(
+      "the silent record in the directory",
+      () => client.directory.instances("echo").length === 2,
+    );
+
+    const { servedBy, slowestMs } = await callMany(client, 40);
+    expect(new Set(servedBy)).toEqual(new Set([workers[0]?.instanceId]));
+    expect(silent.received).toBeGreaterThan(0);
+    expect(slowestMs).toBeLessThan(DEADLINE_MS / 2);
+    expect(await counterValue(metrics, "zmesh_peer_overdue_total")).toBeGreaterThan(0);
+  });
+
+  it("never runs a job that is not retryable twice: it waits for the instance it chose", async () => {
+    const { endpoint, client } = await meshWith(1, { defaultTimeoutMs: 600 });
+    const silent = closeLater(await SilentEndpoint.start());
+    const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));
+    await rogue.register([{ service: "echo", instanceId: "silent-1", endpoint: silent.endpoint }]);
+    await waitFor(
+      "the silent record in the directory",
+      () => client.directory.instances("echo").length === 2,
+    );
+
+    let served = 0;
+    let timedOut = 0;
+    for (let i = 0; i < 20; i++) {
+      try {
+        await client.call("echo", "sleep", sleep0);
+        served++;
+      } catch (error) {
+        expect(error).toBeInstanceOf(MeshError);
+        expect((error as MeshError).code).toBe(CallFailure.TIMEOUT);
+        timedOut++;
+      }
+    }
+    // Each call went to exactly one instance: every request the silent one swallowed is a timed-out call.
+    expect(served + timedOut).toBe(20);
+    expect(silent.received).toBe(timedOut);
+  });
+
+  it("instances nobody listens on are set aside, and cost a bounded number of sockets", async () => {
+    const subsetSize = 4;
+    const { endpoint, workers, client, metrics } = await meshWith(1, { subsetSize, connectTimeoutMs: 200 });
+    const closedPort = await freePort();
+    const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));
+    const fakes = Array.from({ length: 30 }, (_, i) => ({
+      service: "echo",
+      instanceId: `nobody-${i}`,
+      endpoint: `tcp://127.0.0.1:${closedPort}`,
+    }));
+    expect(new Set(await rogue.register(fakes))).toEqual(new Set(["ACK"]));
+    await waitFor("every record in the directory", () => client.directory.instances("echo").length === 31);
+    const fdsBefore = openFileDescriptors();
+
+    let mostConnections = 0;
+    const reply = await waitFor(
+      "a call served by the real worker",
+      async () => {
+        mostConnections = Math.max(mostConnections, client.connectionCount("echo"));
+        return client
+          .call("echo", "sleep", sleep0, { retryable: true, timeoutMs: 300 })
+          .catch(() => undefined);
+      },
+      20_000,
+      50,
+    );
+    expect(parseJson<{ by: string }>(reply.payload).by).toBe(workers[0]?.instanceId);
+    expect(mostConnections).toBeLessThanOrEqual(subsetSize);
+    expect(client.connectionCount("echo")).toBeLessThanOrEqual(subsetSize);
+    expect(await counterValue(metrics, "zmesh_peer_unreachable_total")).toBeGreaterThan(0);
+    // Set-aside instances' sockets are closed: no descriptor is left behind for each one tried.
+    expect(openFileDescriptors() - fdsBefore).toBeLessThan(20);
+  });
+});
+
+function openFileDescriptors(): number {
+  return readdirSync("/proc/self/fd").length;
+}
+
+/** A port that was free a moment ago and that nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { Router } from "zeromq";
+import type { Load } from "../../src/protocol/mod.js";
+import { DealerChannel } from "../../src/transport/dealer-channel.js";
+import { sampleLoad } from "./fixtures.js";
+
+export interface FakeRecord {
+  service: string;
+  instanceId: string;
+  endpoint: string;
+}
+
+/**
+ * Members that exist only as records: an outsider who REGISTERs instances (with whatever endpoint
+ * it likes) and keeps them alive with heartbeats claiming an idle load. For hostile-peer tests.
+ */
+export class FakeMembers {
+  readonly #control: DealerChannel;
+  readonly #records: FakeRecord[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    mapperEndpoint: string,
+    private readonly load: Load = sampleLoad({
+      jobs: { echo: { used: 0, slots: 4 }, sleep: { used: 0, slots: 4 } },
+    }),
+  ) {
+    this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
+  }
+
+  /** Registers each record; resolves with the mapper's answers (ACK, or the ERROR's code) in order. */
+  async register(records: readonly FakeRecord[]): Promise<string[]> {
+    const answers: string[] = [];
+    for (const record of records) {
+      const reply = await this.#control.request("REGISTER", { ...record, load: this.load }, 5000);
+      answers.push(reply.type === "ERROR" ? reply.header.code : reply.type);
+      if (reply.type === "ACK") this.#records.push(record);
+    }
+    return answers;
+  }
+
+  /** Heartbeats every registered record each interval, so the mapper never expires them. */
+  keepAlive(intervalMs: number): this {
+    this.#timer = setInterval(() => {
+      for (const { instanceId } of this.#records)
+        this.#control.request("HEARTBEAT", { instanceId, load: this.load }, intervalMs).catch(() => {});
+    }, intervalMs);
+    return this;
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#control.close();
+  }
+}
+
+/** A job endpoint that accepts connections and requests but never answers: a silent instance. */
+export class SilentEndpoint {
+  readonly #router = new Router({ linger: 0 });
+  received = 0;
+  endpoint = "";
+
+  static async start(): Promise<SilentEndpoint> {
+    const silent = new SilentEndpoint();
+    await silent.#router.bind("tcp://127.0.0.1:*");
+    silent.endpoint = silent.#router.lastEndpoint as string;
+    void silent.#drain();
+    return silent;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for await (const _ of this.#router) this.received++;
+    } catch {
+      // closed
+    }
+  }
+
+  close(): void {
+    this.#router.close();
+  }
+}
