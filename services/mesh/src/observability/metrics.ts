@@ -130,7 +130,7 @@ export const peerMetrics = group((registry) => ({
   }),
   unreachable: new Counter({
     name: "zmesh_peer_unreachable_total",
-    help: "Instances set aside because no connection came up (connect_timeout) or ZeroMQ refused the endpoint (invalid_endpoint).",
+    help: "Instances set aside as unreachable: endpoint refused by ZeroMQ (invalid_endpoint), connection refused (connect_refused) or not up in time (connect_timeout).",
     labelNames: ["service_name", "reason"],
     registers: [registry],
   }),

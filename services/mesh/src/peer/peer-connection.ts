@@ -56,12 +56,13 @@ export class PeerConnection {
   }
 
   /**
-   * True when the instance cannot be reached at all: ZeroMQ refused its endpoint, or no connection
-   * came up (or came back) within `connectTimeoutMs`. Such an instance is set aside for a while.
+   * True when the instance cannot be reached at all: ZeroMQ refused its endpoint, its first
+   * connection was refused, or no connection came up (or came back) within `connectTimeoutMs`.
+   * Such an instance is set aside for a while.
    */
   unreachable(now: number, connectTimeoutMs: number): boolean {
-    const { state, stateSince } = this.channel;
-    if (state === "failed") return true;
+    const { state, stateSince, connectRetries } = this.channel;
+    if (state === "failed" || (state === "connecting" && connectRetries > 0)) return true;
     return state !== "up" && now - stateSince > connectTimeoutMs;
   }
 

@@ -18,8 +18,8 @@ export interface ServicePeersOptions {
   onUnreachable: (record: InstanceRecord, reason: UnreachableReason, detail: string, first: boolean) => void;
 }
 
-/** Why an instance was set aside: ZeroMQ refused its endpoint, or no connection came up in time. */
-export type UnreachableReason = "invalid_endpoint" | "connect_timeout";
+/** Why an instance was set aside: ZeroMQ refused its endpoint, its host refused us, or nothing answered in time. */
+export type UnreachableReason = "invalid_endpoint" | "connect_refused" | "connect_timeout";
 
 /** First rest for an unreachable instance; doubles each time, up to MAX_SET_ASIDE_MS. */
 const BASE_SET_ASIDE_MS = 5000;
@@ -86,8 +86,8 @@ export class ServicePeers {
     this.#reported.add(instanceId);
     this.options.onUnreachable(
       connection.record,
-      failure ? "invalid_endpoint" : "connect_timeout",
-      failure ?? `not connected after ${this.options.connectTimeoutMs} ms (${connectRetries} retries)`,
+      failure ? "invalid_endpoint" : connectRetries > 0 ? "connect_refused" : "connect_timeout",
+      failure ?? `no connection (${connectRetries} attempts refused or unanswered)`,
       first,
     );
     this.#drop(instanceId);
