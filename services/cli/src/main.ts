@@ -1,13 +1,14 @@
 // zmesh — the operator's view of a mesh: ls, watch, call. Talks to the mapper at MAPPER_ENDPOINT.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { MapperClient, MeshError, PeerClient } from "@zmesh/mesh";
-import { changeLine, instanceTable } from "./format.js";
+import { type InstanceRecord, MapperClient, MeshError, PeerClient } from "@zmesh/mesh";
+import { changeLine, directoryView, instanceTable } from "./format.js";
 
 const USAGE = `usage: zmesh <command> [options]
 
-  ls [--service NAME] [--json]            services, instances, state and load
-  watch [--json]                          live changes to the directory (Ctrl-C to stop)
+  ls [--service NAME] [--all] [--json]    services, instances, state and load (past 50 instances:
+                                          a summary per service and the first 50; --all for every one)
+  watch [--all] [--json]                  live changes to the directory (Ctrl-C to stop)
   call <service> <job> [JSON] [--out FILE] [--timeout MS]
                                           send one job and print the reply (binary replies go to a file)
 
@@ -19,6 +20,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
     service: { type: "string" },
     out: { type: "string" },
     timeout: { type: "string", default: "5000" },
@@ -31,7 +33,7 @@ async function ls(): Promise<void> {
   const client = new MapperClient(mapperEndpoint);
   try {
     const instances = await client.list(values.service);
-    process.stdout.write(values.json ? `${JSON.stringify(instances, null, 2)}\n` : instanceTable(instances));
+    process.stdout.write(values.json ? `${JSON.stringify(instances, null, 2)}\n` : listing(instances));
   } finally {
     client.close();
   }
@@ -51,7 +53,7 @@ async function watch(): Promise<void> {
   process.stdout.write(
     values.json
       ? `${JSON.stringify({ at: new Date().toISOString(), kind: "watching", instances })}\n`
-      : instanceTable(instances),
+      : listing(instances),
   );
   process.on("SIGINT", () => {
     client.close();
@@ -81,6 +83,10 @@ async function call(): Promise<void> {
   } finally {
     client.close();
   }
+}
+
+function listing(instances: readonly InstanceRecord[]): string {
+  return values.all ? instanceTable(instances) : directoryView(instances);
 }
 
 class UsageError extends Error {}

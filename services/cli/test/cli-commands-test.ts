@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { fakeRegistration, registerAll } from "../../mesh/test/support/mapper-registrations.js";
 import {
   ProcessGroup,
   repoRoot,
@@ -82,5 +83,37 @@ describe("zmesh CLI", () => {
       code: 1,
       stderr: expect.stringContaining("is a mapper running at tcp://127.0.0.1:9?"),
     });
+  });
+});
+
+describe("zmesh ls with 5,000 instances", () => {
+  jest.setTimeout(60_000);
+  let bigMapper: string;
+  const ls = (...args: string[]) =>
+    run(process.execPath, [CLI, "ls", ...args], {
+      env: { ...process.env, MAPPER_ENDPOINT: bigMapper },
+      maxBuffer: 64 << 20,
+    });
+
+  beforeAll(async () => {
+    // Fake members never heartbeat: a long expiry keeps them listed.
+    ({ endpoint: bigMapper } = group.add(
+      await startMapperProcess({ HEARTBEAT_INTERVAL_MS: "1000", EXPIRY_INTERVALS: "100" }),
+    ));
+    const answers = await registerAll(
+      bigMapper,
+      Array.from({ length: 5000 }, (_, i) => fakeRegistration(i)),
+    );
+    expect(answers.every((answer) => answer === "ACK")).toBe(true);
+  });
+
+  it("prints a summary per service and the first rows; --all and --json print every instance", async () => {
+    const summary = (await ls()).stdout;
+    expect(summary).toMatch(/^SERVICE\s+INSTANCES\s+PASSING/);
+    expect(summary).toMatch(/^image-worker\s+5000\s/m);
+    expect(summary).toContain("… and 4950 more instances");
+    expect((await ls("--all")).stdout.trimEnd().split("\n")).toHaveLength(5001);
+    const records = JSON.parse((await ls("--json")).stdout) as unknown[];
+    expect(records).toHaveLength(5000);
   });
 });
