@@ -20,7 +20,7 @@ export async function startSystem(
   gatewayEnv: Record<string, string> = {},
   imageWorkers: string[] = ["alpha", "beta"],
 ) {
-  const { endpoint } = group.add(await startMapperProcess());
+  const { endpoint, mapper } = group.add(await startMapperProcess());
   const workers = imageWorkers.map((name) => startImageWorker(endpoint, name));
   const reports = new ServiceProcess("services/report-worker/dist/src/main.js", {
     MAPPER_ENDPOINT: endpoint,
@@ -46,5 +46,5 @@ export async function startSystem(
     const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as { services: Record<string, unknown[]> };
     return mesh.services["image-worker"]?.length === workers.length;
   });
-  return { base, workers, gateway, mapperEndpoint: endpoint };
+  return { base, workers, gateway, mapper, mapperEndpoint: endpoint };
 }
