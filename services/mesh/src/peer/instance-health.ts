@@ -51,12 +51,22 @@ export class InstanceHealth {
     if (wasOverdue) this.#overdue = Math.max(0, this.#overdue - 1);
     this.#consecutiveFailures++;
     if (!wasOverdue && !this.#probing && this.#consecutiveFailures < EJECT_AFTER_FAILURES) return undefined;
+    return this.#rest(now);
+  }
+
+  #rest(now: number): number {
     const restMs = Math.min(MAX_EJECTION_MS, BASE_EJECTION_MS * 2 ** this.#ejections);
     this.#ejections++;
     this.#consecutiveFailures = 0;
     this.#ejectedUntil = now + restMs;
     this.#probing = true;
     return restMs;
+  }
+
+  /** The instance answered as something its record did not claim (another service, not a worker): rest it now. */
+  eject(now: number, wasOverdue: boolean): number {
+    if (wasOverdue) this.#overdue = Math.max(0, this.#overdue - 1);
+    return this.#rest(now);
   }
 
   /** An attempt that ended without an answer either way (the channel closed under it). */

@@ -1,5 +1,23 @@
 import { CallFailure, MeshError } from "../errors.js";
-import type { Message } from "../protocol/mod.js";
+import { ErrorCode, type Message } from "../protocol/mod.js";
+
+/**
+ * ERROR codes that mean the job never ran because the instance is not what its record claims
+ * (another service, not a worker, another protocol, no such job): safe to send elsewhere.
+ */
+const NOT_RUN_HERE: ReadonlySet<string> = new Set([
+  ErrorCode.MALFORMED,
+  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCode.UNKNOWN_TYPE,
+  ErrorCode.UNEXPECTED_TYPE,
+  ErrorCode.UNKNOWN_JOB,
+  ErrorCode.WRONG_SERVICE,
+]);
+
+/** True for an ERROR reply whose job did not run because the request reached the wrong party. */
+export function misdirected(reply: Message): boolean {
+  return reply.type === "ERROR" && NOT_RUN_HERE.has(reply.header.code);
+}
 
 /** How one attempt ended: an answer of any kind, or a failure to get one. */
 export type AttemptOutcome = { ok: true; reply: Message } | { ok: false; failure: MeshError };

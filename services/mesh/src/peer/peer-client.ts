@@ -11,7 +11,7 @@ import { type ConnectionState, DealerChannel } from "../transport/dealer-channel
 import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
 import { LatencyEstimate } from "./latency-estimate.js";
-import type { AttemptOutcome, PeerAttempt } from "./peer-attempt.js";
+import { type AttemptOutcome, misdirected, type PeerAttempt } from "./peer-attempt.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
 import { ServicePeers } from "./service-peers.js";
@@ -218,6 +218,11 @@ export class PeerClient {
         if (running.size === 0) launch();
         continue;
       }
+      if (reply.type === "ERROR" && misdirected(reply)) {
+        lastFailure = new MeshError(reply.header.code, `${next.attempt.instanceId}: ${reply.header.message}`);
+        if (running.size === 0) launch();
+        continue;
+      }
       if (reply.type === "ERROR") throw new MeshError(reply.header.code, reply.header.message);
       throw new MeshError(
         CallFailure.SEND_FAILED,
@@ -307,9 +312,14 @@ export class PeerClient {
             peer: connection.instanceId,
           });
         },
-        onEjected: (connection, restMs) => {
-          this.#metrics.ejections.inc({ service_name: service, reason: "failures" });
-          this.#logger.warn("peer keeps failing: resting it", { peer: connection.instanceId, restMs });
+        onEjected: (connection, restMs, reason) => {
+          this.#metrics.ejections.inc({ service_name: service, reason });
+          this.#logger.warn(
+            reason === "misdirected"
+              ? "peer is not what its record claims: resting it"
+              : "peer keeps failing: resting it",
+            { peer: connection.instanceId, endpoint: connection.record.endpoint, restMs },
+          );
         },
       },
     );

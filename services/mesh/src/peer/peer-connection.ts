@@ -7,15 +7,15 @@ import {
 } from "../transport/dealer-channel.js";
 import { InstanceHealth } from "./instance-health.js";
 import { LatencyEstimate } from "./latency-estimate.js";
-import { PeerAttempt } from "./peer-attempt.js";
+import { misdirected, PeerAttempt } from "./peer-attempt.js";
 import type { Candidate } from "./peer-choice.js";
 
 export interface PeerConnectionEvents {
   onStateChange: (connection: PeerConnection, state: ConnectionState) => void;
   /** A request passed its budget: the instance is out of choice until it answers. */
   onOverdue: (connection: PeerConnection) => void;
-  /** Failures rested the instance for `restMs`. */
-  onEjected: (connection: PeerConnection, restMs: number) => void;
+  /** The instance was rested for `restMs`: after failures, or for answering as something else. */
+  onEjected: (connection: PeerConnection, restMs: number, reason: "failures" | "misdirected") => void;
 }
 
 type RequestHeader = Omit<Headers["REQUEST"], "id">;
@@ -98,7 +98,9 @@ export class PeerConnection {
       this.events.onOverdue(this);
     });
     void attempt.settled.then((outcome) => {
-      if (outcome.ok) {
+      if (outcome.ok && misdirected(outcome.reply)) {
+        this.events.onEjected(this, this.health.eject(Date.now(), attempt.isOverdue), "misdirected");
+      } else if (outcome.ok) {
         if (outcome.reply.type === "REPLY") {
           const ms = performance.now() - startedAt;
           this.#estimate(header.job).observe(ms);
@@ -109,7 +111,7 @@ export class PeerConnection {
         this.health.forget(attempt.isOverdue);
       } else {
         const restMs = this.health.recordFailure(Date.now(), attempt.isOverdue);
-        if (restMs !== undefined) this.events.onEjected(this, restMs);
+        if (restMs !== undefined) this.events.onEjected(this, restMs, "failures");
       }
     });
     return attempt;
