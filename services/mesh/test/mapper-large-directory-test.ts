@@ -2,8 +2,8 @@ import { Subscriber } from "zeromq";
 import { DirectoryCache } from "../src/directory/directory-cache.js";
 import { MapperClient } from "../src/mod.js";
 import { decode } from "../src/protocol/mod.js";
-import { fakeRegistration, registerAll } from "./support/mapper-registrations.js";
 import { useCleanup } from "./support/fixtures.js";
+import { fakeRegistration, registerAll } from "./support/mapper-registrations.js";
 import { startMapperProcess } from "./support/service-process.js";
 import { waitFor } from "./support/wait-for.js";
 

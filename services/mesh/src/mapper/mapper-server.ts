@@ -198,11 +198,21 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     updateGauges();
   };
   // Sweep often so expiry lands close to its deadline (3 intervals), not up to a whole interval late.
-  const sweepTimer = setInterval(
-    () => publish(registry.sweep(Date.now())),
-    Math.min(100, heartbeatIntervalMs / 4),
+  /** A periodic task whose failure is logged (throttled) and retried on the next tick, never fatal. */
+  const every = (ms: number, what: string, task: () => void) =>
+    setInterval(() => {
+      try {
+        task();
+      } catch (error) {
+        throttle.log(`${what} failed`, (heldBack) =>
+          logger.error(`mapper ${what} failed`, { error: String(error), heldBack }),
+        );
+      }
+    }, ms);
+  const sweepTimer = every(Math.min(100, heartbeatIntervalMs / 4), "sweep", () =>
+    publish(registry.sweep(Date.now())),
   );
-  const snapshotTimer = setInterval(snapshot, heartbeatIntervalMs);
+  const snapshotTimer = every(heartbeatIntervalMs, "snapshot", snapshot);
   updateGauges();
   logger.info("mapper listening", {
     endpoint,
