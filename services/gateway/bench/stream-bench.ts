@@ -89,6 +89,8 @@ async function startGateway(endpoint: string) {
     MAPPER_ENDPOINT: endpoint,
     GATEWAY_PORT: "0",
     STREAM_FPS: "10",
+    // Every simulated viewer comes from 127.0.0.1: lift the per-address limit above the largest swarm.
+    MAX_CONNECTIONS_PER_ADDRESS: "10000",
   });
   const { port } = await gateway.waitFor("gateway listening");
   const base = `http://127.0.0.1:${port}`;
