@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_INSTALL_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-integration bench lint typecheck build clean install chromium up down scale logs ps
+.PHONY: run test chaos test-integration bench lint typecheck build clean install chromium up down scale logs ps
 
 # npm ci only when the lockfile changed since the last install.
 $(NPM_INSTALL_STAMP): package-lock.json
@@ -28,6 +28,10 @@ chromium:
 test: build chromium
 	node --experimental-vm-modules node_modules/.bin/jest
 
+## chaos: long runs against a live mesh (deploy/chaos) and make run's supervision (deploy/local/test)
+chaos: build
+	node --experimental-vm-modules node_modules/.bin/jest --config jest.chaos.config.js
+
 ## bench: mesh vs bare ZeroMQ, failover, frame rendering, worker scaling, Socket.IO fan-out, stalled viewer
 ##        (prints tables; figures in bench/results/)
 bench: build
@@ -42,6 +46,8 @@ typecheck: install
 	npx tsc -b
 	npx tsc -p web-client
 	npx tsc -p deploy/test
+	npx tsc -p deploy/chaos
+	npx tsc -p deploy/local/test
 
 clean:
 	npx tsc -b --clean 2>/dev/null || true

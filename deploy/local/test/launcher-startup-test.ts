@@ -1,0 +1,42 @@
+import { createServer, type Server } from "node:net";
+import { freePortRange } from "../../chaos/support/free-ports.js";
+import { launcherPorts } from "./support/launcher-ports.js";
+import { alive, LauncherProcess } from "./support/launcher-process.js";
+
+// make run during start-up: a failure stops everything and says why in the last lines.
+let launcher: LauncherProcess | undefined;
+let squatter: Server | undefined;
+afterEach(async () => {
+  await launcher?.stop();
+  await new Promise((done) => (squatter ? squatter.close(done) : done(undefined)));
+  squatter = undefined;
+});
+
+test("a gateway port in use stops every process, with exit code 1 and the cause as the last lines", async () => {
+  const base = await freePortRange(7);
+  // Holds the gateway's port; hangs up on whoever connects (the launcher polling /readyz).
+  squatter = createServer((socket) => socket.destroy());
+  await new Promise<void>((listening) => squatter?.listen(base, "127.0.0.1", listening));
+  launcher = new LauncherProcess({ ...launcherPorts(base), IMAGE_WORKERS: "2" });
+
+  expect(await launcher.exited).toEqual({ code: 1, signal: null });
+  const lines = launcher.stdout.filter((line) => line !== "");
+  const cause = lines.indexOf("zmesh did not start: gateway exited (code 2) before zmesh was ready.");
+  expect(cause).toBeGreaterThan(0);
+  expect(lines.slice(cause + 1)).toEqual([
+    "Its last lines:",
+    `  address in use: ${base} (GATEWAY_PORT); set GATEWAY_PORT to a free port`,
+  ]);
+  expect(launcher.stdout).not.toContainEqual(expect.stringMatching(/^zmesh is running/));
+  const pids = [...launcher.startedPids().values()].flat();
+  expect(pids).toHaveLength(5);
+  expect(pids.filter(alive)).toEqual([]);
+});
+
+test("a bad setting stops the launcher before any process starts, naming the variable", async () => {
+  launcher = new LauncherProcess({ IMAGE_WORKERS: "abc" });
+
+  expect(await launcher.exited).toEqual({ code: 2, signal: null });
+  expect(launcher.stderr.join("\n")).toContain('IMAGE_WORKERS: expected an integer from 1 to 64 (got "abc")');
+  expect(launcher.stdout.filter((line) => line !== "")).toEqual([]);
+});
