@@ -1,5 +1,5 @@
 // The launcher's own settings, validated like every service's (documented in .env.example).
-import { intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh";
+import { ConfigError, intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh";
 import { z } from "zod";
 
 const launcherConfigSchema = z.object({
@@ -20,16 +20,23 @@ const launcherConfigSchema = z.object({
  * @param {NodeJS.ProcessEnv} env
  */
 export function loadLauncherConfig(env) {
+  let config;
   try {
-    const config = loadConfig(launcherConfigSchema, env);
-    const lastMetricsPort = config.METRICS_PORT + config.IMAGE_WORKERS + 1;
-    if (config.METRICS_PORT !== 0 && lastMetricsPort > 65535)
-      throw new Error(
-        `invalid configuration:\n  METRICS_PORT: ports ${config.METRICS_PORT}-${lastMetricsPort} are needed, past 65535`,
-      );
-    return config;
+    config = loadConfig(launcherConfigSchema, env);
   } catch (error) {
-    process.stderr.write(`make run: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
+    if (!(error instanceof ConfigError)) throw error;
+    exitWith(error.message);
   }
+  const lastMetricsPort = config.METRICS_PORT + config.IMAGE_WORKERS + 1;
+  if (config.METRICS_PORT !== 0 && lastMetricsPort > 65535)
+    exitWith(
+      `invalid configuration:\n  METRICS_PORT: ports ${config.METRICS_PORT}-${lastMetricsPort} are needed, past 65535`,
+    );
+  return config;
+}
+
+/** @param {string} message @returns {never} */
+function exitWith(message) {
+  process.stderr.write(`make run: ${message}\n`);
+  process.exit(2);
 }
