@@ -108,6 +108,22 @@ describe("peer outlier detection", () => {
     expect(silent.received).toBe(timedOut);
   });
 
+  it("an only instance slower than it usually is stays in use: suspect is not gone", async () => {
+    const { workers, client, metrics } = await meshWith(1, { defaultTimeoutMs: 5000 });
+    await callMany(client, 10);
+    const slow = Buffer.from(JSON.stringify({ ms: 600 }));
+    const first = client.call("echo", "sleep", slow);
+    await waitFor(
+      "the first call to be overdue",
+      async () => (await counterValue(metrics, "zmesh_peer_overdue_total")) > 0,
+    );
+    expect(client.usableInstances("echo")).toBe(0);
+    // No other instance exists: the suspect one still takes the job, rather than NO_PEER.
+    const replies = await Promise.all([first, client.call("echo", "sleep", sleep0)]);
+    for (const reply of replies)
+      expect(parseJson<{ by: string }>(reply.payload).by).toBe(workers[0]?.instanceId);
+  });
+
   it("a record pointing at something else (here the mapper) is rested, and the job goes elsewhere", async () => {
     const { endpoint, workers, client, metrics } = await meshWith(1);
     const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));

@@ -18,8 +18,17 @@ export class InstanceHealth {
 
   /** True when a new request may go to the instance now. */
   available(now: number, inFlight: number): boolean {
-    if (this.#overdue > 0 || now < this.#ejectedUntil) return false;
-    return !this.#probing || inFlight === 0;
+    return !this.resting(now) && !this.suspect(inFlight);
+  }
+
+  /** Rested after failures: no request goes there until the rest is over. */
+  resting(now: number): boolean {
+    return now < this.#ejectedUntil;
+  }
+
+  /** A reply is overdue, or a probe is out: used only when no other instance can take the job. */
+  suspect(inFlight: number): boolean {
+    return this.#overdue > 0 || (this.#probing && inFlight > 0);
   }
 
   get overdue(): number {

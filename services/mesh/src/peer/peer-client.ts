@@ -269,16 +269,18 @@ export class PeerClient {
     });
   }
 
+  /** Power of two choices among the trusted instances; the suspect ones only when none is trusted. */
   #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
-    const candidates = [];
+    const trusted: ReturnType<PeerConnection["asCandidate"]>[] = [];
+    const suspect: ReturnType<PeerConnection["asCandidate"]>[] = [];
     for (const connection of peers.connections) {
-      if (tried.has(connection.instanceId) || !connection.available(now)) continue;
+      if (tried.has(connection.instanceId) || !connection.reachable(now)) continue;
       const record = this.directory.get(connection.record.service, connection.instanceId);
       if (record) connection.record = record;
-      candidates.push(connection.asCandidate(job));
+      (connection.available(now) ? trusted : suspect).push(connection.asCandidate(job));
     }
-    return choosePeer(candidates)?.connection;
+    return choosePeer(trusted.length > 0 ? trusted : suspect)?.connection;
   }
 
   /** The attempt's budget: what this instance usually takes for the job, else what the service does. */

@@ -49,10 +49,18 @@ export class PeerConnection {
 
   /** True when a new request may go here now: connected (or connecting) and trusted by us. */
   available(now: number): boolean {
+    return this.reachable(now) && !this.health.suspect(this.channel.inFlight);
+  }
+
+  /**
+   * Connected (or connecting) and not rested, though perhaps suspect (a reply overdue): a last
+   * resort, better than no instance at all when every other one is worse.
+   */
+  reachable(now: number): boolean {
     const { state } = this.channel;
     if (state === "down" || state === "failed") return false;
     if (state === "connecting" && this.channel.connectRetries > 0) return false;
-    return this.health.available(now, this.channel.inFlight);
+    return !this.health.resting(now);
   }
 
   /**
