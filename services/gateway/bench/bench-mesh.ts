@@ -1,0 +1,141 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Child, startChild } from "@zmesh/mesh/bench";
+import { FrameRecorder, type WindowView } from "./frame-recorder.js";
+import { counterGrowth, parseSamples, type Sample } from "./prometheus-text.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const STREAM_FPS = 10;
+const OVERDUE_LOG = "reply overdue: instance out of choice until it answers";
+
+/** Polls `probe` every `everyMs` until it holds, or throws after `timeoutMs`. */
+export async function until(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  everyMs = 20,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A measurement window's length: not a wait for readiness. */
+const hold = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the viewer saw in a window, and what the gateway counted meanwhile. */
+export interface WindowFigures extends WindowView {
+  /** Ticks the gateway skipped (no frame sent), per second, from its /metrics. */
+  skippedPerS: number;
+  skippedByReason: Record<string, number>;
+  /** Attempts past their budget (zmesh_peer_overdue_total), and per instance from the gateway's debug log. */
+  overdue: number;
+  overdueByPeer: Record<string, number>;
+  retriesByReason: Record<string, number>;
+  ejectionsByReason: Record<string, number>;
+  unreachable: number;
+}
+
+/** Mapper, two image workers (alpha, beta), gateway at 10 fps and one viewer: real processes on 127.0.0.1. */
+export class BenchMesh {
+  readonly #children: Child[] = [];
+  mapperEndpoint = "";
+  base = "";
+  workers: Child[] = [];
+  gateway!: Child;
+  viewer!: FrameRecorder;
+
+  static async start(mapperEnv: Record<string, string> = {}): Promise<BenchMesh> {
+    const mesh = new BenchMesh();
+    try {
+      await mesh.#start(mapperEnv);
+    } catch (error) {
+      await mesh.stop();
+      throw error;
+    }
+    return mesh;
+  }
+
+  get gatewayPid(): number {
+    return this.gateway.process.pid as number;
+  }
+
+  /** Starts a script of this repository as a child of the bench; it is killed with the mesh. */
+  spawn(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
+    const child = startChild(resolve(repoRoot, script), args, { LOG_LEVEL: "info", ...env });
+    this.#children.push(child);
+    return child;
+  }
+
+  async #start(mapperEnv: Record<string, string>): Promise<void> {
+    const mapper = this.spawn("services/mapper/dist/src/main.js", [], {
+      MAPPER_BIND: "tcp://127.0.0.1:0",
+      MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
+      METRICS_PORT: "0",
+      ...mapperEnv,
+    });
+    this.mapperEndpoint = String((await mapper.waitFor("mapper listening")).endpoint);
+    this.workers = ["alpha", "beta"].map((name) =>
+      this.spawn("services/image-worker/dist/src/main.js", [], {
+        MAPPER_ENDPOINT: this.mapperEndpoint,
+        WORKER_NAME: name,
+      }),
+    );
+    await Promise.all(this.workers.map((w) => w.waitFor("registered")));
+    // Debug: the gateway logs each overdue attempt with the instance it went to.
+    this.gateway = this.spawn("services/gateway/dist/src/main.js", [], {
+      MAPPER_ENDPOINT: this.mapperEndpoint,
+      GATEWAY_PORT: "0",
+      STREAM_FPS: String(STREAM_FPS),
+      LOG_LEVEL: "debug",
+    });
+    const { port } = await this.gateway.waitFor("gateway listening");
+    this.base = `http://127.0.0.1:${port}`;
+    await until("the gateway to be ready", async () => (await fetch(`${this.base}/readyz`)).ok);
+    this.viewer = new FrameRecorder(this.base);
+    // Warm: both workers served frames, so the gateway has learnt both latencies.
+    await until("frames from both workers", () => {
+      const workers = new Set(this.viewer.frames.map((f) => f.worker));
+      return this.viewer.frames.length >= 30 && workers.size >= 2;
+    });
+  }
+
+  async scrape(): Promise<Sample[]> {
+    return parseSamples(await (await fetch(`${this.base}/metrics`)).text());
+  }
+
+  /** Holds a window of `seconds` and reports what the viewer saw and the gateway counted. */
+  async window(seconds: number): Promise<WindowFigures> {
+    const before = await this.scrape();
+    const firstLine = this.gateway.lines.length;
+    const from = Date.now();
+    await hold(seconds * 1000);
+    const to = Date.now();
+    const after = await this.scrape();
+    const sum = (growth: Record<string, number>) => Object.values(growth).reduce((a, b) => a + b, 0);
+    const skippedByReason = counterGrowth(before, after, "zmesh_gateway_frames_skipped_total", "reason");
+    const overdueByPeer: Record<string, number> = {};
+    for (const line of this.gateway.lines.slice(firstLine)) {
+      if (line.message !== OVERDUE_LOG) continue;
+      const peer = String(line.peer);
+      overdueByPeer[peer] = (overdueByPeer[peer] ?? 0) + 1;
+    }
+    return {
+      ...this.viewer.view(from, to, STREAM_FPS),
+      skippedPerS: sum(skippedByReason) / ((to - from) / 1000),
+      skippedByReason,
+      overdue: sum(counterGrowth(before, after, "zmesh_peer_overdue_total")),
+      overdueByPeer,
+      retriesByReason: counterGrowth(before, after, "zmesh_peer_retries_total", "reason"),
+      ejectionsByReason: counterGrowth(before, after, "zmesh_peer_ejections_total", "reason"),
+      unreachable: sum(counterGrowth(before, after, "zmesh_peer_unreachable_total")),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.viewer?.close();
+    await Promise.all(this.#children.map((child) => child.stop()));
+  }
+}
