@@ -1,12 +1,16 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { MapperClient } from "@zmesh/mesh";
+import {
+  FakeMembers,
+  fakeRegistration,
+  registerAll,
+  repoRoot,
+  SilentEndpoint,
+  useCleanup,
+  waitFor,
+} from "@zmesh/mesh/testing";
 import { io } from "socket.io-client";
-import { MapperClient } from "../../services/mesh/src/mod.js";
-import { FakeMembers, SilentEndpoint } from "../../services/mesh/test/support/fake-members.js";
-import { useCleanup } from "../../services/mesh/test/support/fixtures.js";
-import { fakeRegistration, registerAll } from "../../services/mesh/test/support/mapper-registrations.js";
-import { repoRoot } from "../../services/mesh/test/support/service-process.js";
-import { waitFor } from "../../services/mesh/test/support/wait-for.js";
 import { liveMesh, processCost, REAL_WORKERS } from "./support/live-mesh.js";
 
 // Each row of issue 7's table, done to a live mesh (mapper, two image workers, gateway, one viewer):

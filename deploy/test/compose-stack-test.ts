@@ -1,9 +1,9 @@
 import { execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
+import { waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from "testcontainers";
-import { waitFor } from "../../services/mesh/test/support/wait-for.js";
 
 // The whole stack as containers, built from this checkout: the way a user runs zmesh with Docker.
 const run = promisify(execFile);

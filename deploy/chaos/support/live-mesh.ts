@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
+import type { ServiceProcess, useCleanup } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import type { FrameEvent } from "../../../services/gateway/src/streams/frame-stream.js";
 import { startSystem } from "../../../services/gateway/test/support/system.js";
-import type { useCleanup } from "../../../services/mesh/test/support/fixtures.js";
-import type { ServiceProcess } from "../../../services/mesh/test/support/service-process.js";
 
 /** The mesh of the table: mapper, two image workers (alpha, beta), report worker, gateway. */
 export async function liveMesh(

@@ -1,4 +1,4 @@
-import { waitFor } from "../../../services/mesh/test/support/wait-for.js";
+import { waitFor } from "@zmesh/mesh/testing";
 import { freePortRange } from "../../chaos/support/free-ports.js";
 import { launcherPorts } from "./support/launcher-ports.js";
 import { alive, LauncherProcess } from "./support/launcher-process.js";

@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { fakeRegistration, registerAll } from "../../mesh/test/support/mapper-registrations.js";
 import {
+  fakeRegistration,
   ProcessGroup,
+  registerAll,
   repoRoot,
   startEchoWorker,
   startMapperProcess,
-} from "../../mesh/test/support/service-process.js";
-import { waitFor } from "../../mesh/test/support/wait-for.js";
+  waitFor,
+} from "@zmesh/mesh/testing";
 
 const run = promisify(execFile);
 const CLI = resolve(repoRoot, "services/cli/bin/zmesh.js");

@@ -1,7 +1,5 @@
+import { startMapperProcess, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
-import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { startMapperProcess } from "../../mesh/test/support/service-process.js";
-import { waitFor } from "../../mesh/test/support/wait-for.js";
 import type { Readiness } from "../src/http/readiness.js";
 import type { FrameEvent } from "../src/streams/frame-stream.js";
 import { startImageWorker, startSystem } from "./support/system.js";

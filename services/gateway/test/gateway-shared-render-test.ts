@@ -1,6 +1,5 @@
+import { useCleanup, waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
-import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { waitFor } from "../../mesh/test/support/wait-for.js";
 import type { FrameEvent } from "../src/streams/frame-stream.js";
 import type { StreamsSummary } from "../src/streams/stream-hub.js";
 import { startSystem } from "./support/system.js";

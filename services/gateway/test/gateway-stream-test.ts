@@ -1,7 +1,6 @@
+import { useCleanup, waitFor } from "@zmesh/mesh/testing";
 import sharp from "sharp";
 import { io, type Socket } from "socket.io-client";
-import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { waitFor } from "../../mesh/test/support/wait-for.js";
 import type { FrameEvent as Frame } from "../src/streams/frame-stream.js";
 import { startSystem as startSystem_ } from "./support/system.js";
 

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { repoRoot, useCleanup } from "@zmesh/mesh/testing";
 import { chromium } from "playwright-core";
-import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { repoRoot } from "../../mesh/test/support/service-process.js";
 import { startSystem } from "./support/system.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,8 +1,6 @@
 import { PeerClient } from "@zmesh/mesh";
+import { ServiceProcess, startMapperProcess, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import sharp from "sharp";
-import { useCleanup } from "../../mesh/test/support/fixtures.js";
-import { ServiceProcess, startMapperProcess } from "../../mesh/test/support/service-process.js";
-import { waitFor } from "../../mesh/test/support/wait-for.js";
 
 const { group, closeLater } = useCleanup();
 

@@ -1,6 +1,6 @@
 import { DirectoryCache } from "../src/directory/directory-cache.js";
 import type { InstanceRecord } from "../src/protocol/mod.js";
-import { sampleLoad } from "./support/fixtures.js";
+import { sampleLoad } from "../testing/mod.js";
 
 const instance = (instanceId: string, service = "echo"): InstanceRecord => ({
   service,

@@ -1,14 +1,15 @@
 import { Dealer } from "zeromq";
 import { PeerClient } from "../src/mod.js";
 import { decode, encode } from "../src/protocol/mod.js";
-import { jsonRequest, useCleanup } from "./support/fixtures.js";
 import {
+  jsonRequest,
   MAPPER_SCRIPT,
   ServiceProcess,
   startEchoWorker,
   startMapperProcess,
-} from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+  useCleanup,
+  waitFor,
+} from "../testing/mod.js";
 
 const INTERVAL = 500;
 const { group, closeLater } = useCleanup();

@@ -3,8 +3,7 @@ import { DirectoryCache } from "../src/directory/directory-cache.js";
 import { DirectoryWatcher } from "../src/directory/directory-watcher.js";
 import { type Logger, type MapperServer, startMapper } from "../src/mod.js";
 import { DealerChannel } from "../src/transport/dealer-channel.js";
-import { fakeRegistration, registerAll } from "./support/mapper-registrations.js";
-import { waitFor } from "./support/wait-for.js";
+import { fakeRegistration, registerAll, waitFor } from "../testing/mod.js";
 
 /** A logger that records lines and throws when asked to log anything about the poison instance. */
 function poisonedLogger(poison: string) {

@@ -1,9 +1,7 @@
 import { Dealer } from "zeromq";
 import { MapperClient } from "../src/mod.js";
 import { decode, dialableEndpointProblem, encode, hostPortProblem } from "../src/protocol/mod.js";
-import { useCleanup } from "./support/fixtures.js";
-import { fakeRegistration } from "./support/mapper-registrations.js";
-import { startMapperProcess } from "./support/service-process.js";
+import { fakeRegistration, startMapperProcess, useCleanup } from "../testing/mod.js";
 
 // The random-bytes fuzz of protocol-codec-test.ts, taken to a live mapper and to records that are
 // well-formed JSON of the right shape but carry hostile values: every message must be answered, the

@@ -2,10 +2,7 @@ import { Subscriber } from "zeromq";
 import { DirectoryCache } from "../src/directory/directory-cache.js";
 import { MapperClient } from "../src/mod.js";
 import { decode } from "../src/protocol/mod.js";
-import { useCleanup } from "./support/fixtures.js";
-import { fakeRegistration, registerAll } from "./support/mapper-registrations.js";
-import { startMapperProcess } from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+import { fakeRegistration, registerAll, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
 
 const { group, closeLater } = useCleanup();
 const INSTANCES = 5000;

@@ -2,10 +2,14 @@ import { readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { Registry } from "prom-client";
 import { CallFailure, MeshError, PeerClient, parseJson } from "../src/mod.js";
-import { FakeMembers, SilentEndpoint } from "./support/fake-members.js";
-import { useCleanup } from "./support/fixtures.js";
-import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+import {
+  FakeMembers,
+  SilentEndpoint,
+  startEchoWorker,
+  startMapperProcess,
+  useCleanup,
+  waitFor,
+} from "../testing/mod.js";
 
 // Hostile or broken instances, as one caller sees them: a hung worker, a silent endpoint kept alive
 // by heartbeats, endpoints nobody listens on. Whatever they do, calls keep being served.

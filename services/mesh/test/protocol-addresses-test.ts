@@ -1,5 +1,5 @@
 import { decode, dialableEndpointProblem, encode, hostPortProblem } from "../src/protocol/mod.js";
-import { sampleLoad } from "./support/fixtures.js";
+import { sampleLoad } from "../testing/mod.js";
 
 const dialable = [
   "tcp://127.0.0.1:5555",

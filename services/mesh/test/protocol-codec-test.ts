@@ -6,7 +6,7 @@ import {
   MessageType,
   PROTOCOL_VERSION,
 } from "../src/protocol/mod.js";
-import { sampleLoad } from "./support/fixtures.js";
+import { sampleLoad } from "../testing/mod.js";
 
 const load = sampleLoad({
   inFlight: 1,

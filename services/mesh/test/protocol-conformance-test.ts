@@ -13,7 +13,7 @@ import {
   MessageType,
   PROTOCOL_VERSION,
 } from "../src/protocol/mod.js";
-import { sampleLoad } from "./support/fixtures.js";
+import { sampleLoad } from "../testing/mod.js";
 
 // docs/protocol.md is the contract: these tests read its tables and hold the code to them, and talk to
 // a live mapper with frames built by hand from the document, not by the codec.

@@ -1,5 +1,5 @@
 import { ServiceRegistry } from "../src/mapper/registry.js";
-import { sampleLoad } from "./support/fixtures.js";
+import { sampleLoad } from "../testing/mod.js";
 
 const load = (utilization: number) =>
   sampleLoad({ utilization, jobs: { echo: { used: Math.round(utilization * 4), slots: 4 } }, latencyMs: 1 });

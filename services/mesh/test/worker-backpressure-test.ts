@@ -2,9 +2,7 @@ import { Registry } from "prom-client";
 import { Dealer } from "zeromq";
 import { CallFailure, type MeshError, PeerClient } from "../src/mod.js";
 import { decode } from "../src/protocol/mod.js";
-import { jsonRequest, useCleanup } from "./support/fixtures.js";
-import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+import { jsonRequest, startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
 
 const INTERVAL = 500;
 const { group, closeLater } = useCleanup();

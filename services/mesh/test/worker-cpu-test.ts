@@ -1,7 +1,5 @@
 import { PeerClient, parseJson } from "../src/mod.js";
-import { useCleanup } from "./support/fixtures.js";
-import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+import { startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
 
 const { group, closeLater } = useCleanup();
 

@@ -1,8 +1,6 @@
 import { Dealer } from "zeromq";
 import { decode, type Message } from "../src/protocol/mod.js";
-import { jsonRequest, useCleanup } from "./support/fixtures.js";
-import { startEchoWorker, startMapperProcess } from "./support/service-process.js";
-import { waitFor } from "./support/wait-for.js";
+import { jsonRequest, startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
 
 const { group } = useCleanup();
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { waitFor } from "../../../../services/mesh/test/support/wait-for.js";
+import { waitFor } from "@zmesh/mesh/testing";
 
 const repoRoot = resolve(__dirname, "../../../..");
 

@@ -1,7 +1,5 @@
 import { PeerClient } from "@zmesh/mesh";
-import type { useCleanup } from "../../../mesh/test/support/fixtures.js";
-import { ServiceProcess, startMapperProcess } from "../../../mesh/test/support/service-process.js";
-import { waitFor } from "../../../mesh/test/support/wait-for.js";
+import { ServiceProcess, startMapperProcess, type useCleanup, waitFor } from "@zmesh/mesh/testing";
 
 /** An image worker process named `name`, registering with the mapper at `mapperEndpoint`. */
 export function startImageWorker(mapperEndpoint: string, name: string): ServiceProcess {

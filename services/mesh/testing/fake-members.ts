@@ -1,6 +1,6 @@
 import { Router } from "zeromq";
-import type { Load } from "../../src/protocol/mod.js";
-import { DealerChannel } from "../../src/transport/dealer-channel.js";
+import type { Load } from "../src/protocol/mod.js";
+import { DealerChannel } from "../src/transport/dealer-channel.js";
 import { sampleLoad } from "./fixtures.js";
 
 export interface FakeRecord {

@@ -1,4 +1,4 @@
-import { encode, type Load } from "../../src/protocol/mod.js";
+import { encode, type Load } from "../src/protocol/mod.js";
 import { ProcessGroup } from "./service-process.js";
 
 /**

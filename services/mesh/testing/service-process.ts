@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { repoRoot } from "./repo-root.js";
 import { waitFor } from "./wait-for.js";
-
-export const repoRoot = resolve(__dirname, "../../../..");
 
 export type LogLine = Record<string, unknown> & { message?: string };
 
@@ -13,10 +12,18 @@ export class ServiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly child: ChildProcess;
 
-  constructor(script: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [resolve(repoRoot, script)], {
+  /**
+   * Starts `script` (a path from the checkout's root) with node. Logs at debug level unless `env`
+   * says otherwise; `stdin: "pipe"` lets the caller write to the process (benchmarks steer children so).
+   */
+  constructor(
+    script: string,
+    env: Record<string, string> = {},
+    options: { args?: string[]; stdin?: "pipe" | "ignore" } = {},
+  ) {
+    this.child = spawn(process.execPath, [resolve(repoRoot, script), ...(options.args ?? [])], {
       env: { ...process.env, LOG_LEVEL: "debug", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
     });
     this.exited = new Promise((done) => this.child.once("exit", (code, signal) => done({ code, signal })));
     let buffered = "";
@@ -43,12 +50,14 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The first log line with this message. */
   waitForLog(message: string, timeoutMs = 10_000): Promise<LogLine> {
-    return waitFor(
-      `log "${message}" from pid ${this.pid}`,
-      () => this.logs.find((line) => line.message === message),
-      timeoutMs,
-    );
+    return this.waitForLine(`"${message}"`, (line) => line.message === message, timeoutMs);
+  }
+
+  /** The first log line that `matches`; `what` names it in the error if none comes in time. */
+  waitForLine(what: string, matches: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
+    return waitFor(`log ${what} from pid ${this.pid}`, () => this.logs.find(matches), timeoutMs);
   }
 
   kill(signal: NodeJS.Signals = "SIGKILL"): void {

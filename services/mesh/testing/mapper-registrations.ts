@@ -1,5 +1,5 @@
 import { Dealer } from "zeromq";
-import { decode, encode, type Headers } from "../../src/protocol/mod.js";
+import { decode, encode, type Headers } from "../src/protocol/mod.js";
 import { sampleLoad } from "./fixtures.js";
 
 /** A REGISTER for fake member `index` of `service`: a valid record with a dialable endpoint. */

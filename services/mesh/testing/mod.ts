@@ -1,0 +1,18 @@
+// @zmesh/mesh/testing: what tests and benchmarks share. Real processes, real sockets: start a
+// service and read its log lines, wait for a condition with a deadline, play a hostile member.
+
+export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js";
+export { jsonRequest, sampleLoad, useCleanup } from "./fixtures.js";
+export { fakeRegistration, registerAll } from "./mapper-registrations.js";
+export { measureLatency, measureThroughput, percentile } from "./measure.js";
+export { findRepoRoot, repoRoot } from "./repo-root.js";
+export {
+  ECHO_WORKER_SCRIPT,
+  type LogLine,
+  MAPPER_SCRIPT,
+  ProcessGroup,
+  ServiceProcess,
+  startEchoWorker,
+  startMapperProcess,
+} from "./service-process.js";
+export { waitFor } from "./wait-for.js";
