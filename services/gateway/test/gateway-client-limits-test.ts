@@ -1,10 +1,9 @@
-import { useCleanup, waitFor } from "@zmesh/mesh/testing";
+import { startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import type { Refusal } from "../src/clients/client-limits.js";
 import type { FrameEvent } from "../src/streams/frame-stream.js";
 import type { StreamsSummary } from "../src/streams/stream-hub.js";
 import type { SubscribeAnswer } from "../src/streams/subscription.js";
-import { startSystem } from "./support/system.js";
 
 const cleanup = useCleanup();
 const sockets: Socket[] = [];

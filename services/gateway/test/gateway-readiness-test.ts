@@ -1,8 +1,7 @@
-import { startMapperProcess, useCleanup, waitFor } from "@zmesh/mesh/testing";
+import { startImageWorker, startMapperProcess, startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import type { Readiness } from "../src/http/readiness.js";
 import type { FrameEvent } from "../src/streams/frame-stream.js";
-import { startImageWorker, startSystem } from "./support/system.js";
 
 const cleanup = useCleanup();
 const sockets: Socket[] = [];

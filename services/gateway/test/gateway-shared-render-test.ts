@@ -1,8 +1,7 @@
-import { useCleanup, waitFor } from "@zmesh/mesh/testing";
+import { startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import type { FrameEvent } from "../src/streams/frame-stream.js";
 import type { StreamsSummary } from "../src/streams/stream-hub.js";
-import { startSystem } from "./support/system.js";
 
 const cleanup = useCleanup();
 const sockets: Socket[] = [];

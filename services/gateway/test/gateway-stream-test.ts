@@ -1,8 +1,7 @@
-import { useCleanup, waitFor } from "@zmesh/mesh/testing";
+import { startSystem as startSystem_, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import sharp from "sharp";
 import { io, type Socket } from "socket.io-client";
 import type { FrameEvent as Frame } from "../src/streams/frame-stream.js";
-import { startSystem as startSystem_ } from "./support/system.js";
 
 const cleanup = useCleanup();
 let socket: Socket | undefined;

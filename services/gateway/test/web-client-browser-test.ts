@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, useCleanup } from "@zmesh/mesh/testing";
+import { repoRoot, startSystem, useCleanup } from "@zmesh/mesh/testing";
 import { chromium } from "playwright-core";
-import { startSystem } from "./support/system.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = join(repoRoot, "test-artifacts");

@@ -15,4 +15,5 @@ export {
   startEchoWorker,
   startMapperProcess,
 } from "./service-process.js";
+export { startImageWorker, startSystem } from "./system.js";
 export { waitFor } from "./wait-for.js";

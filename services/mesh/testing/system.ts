@@ -1,5 +1,7 @@
-import { PeerClient } from "@zmesh/mesh";
-import { ServiceProcess, startMapperProcess, type useCleanup, waitFor } from "@zmesh/mesh/testing";
+import { PeerClient } from "../src/mod.js";
+import type { useCleanup } from "./fixtures.js";
+import { ServiceProcess, startMapperProcess } from "./service-process.js";
+import { waitFor } from "./wait-for.js";
 
 /** An image worker process named `name`, registering with the mapper at `mapperEndpoint`. */
 export function startImageWorker(mapperEndpoint: string, name: string): ServiceProcess {
