@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type Child, startChild } from "@zmesh/mesh/bench";
 import { FrameRecorder, type WindowView } from "./frame-recorder.js";
 import { counterGrowth, parseSamples, type Sample } from "./prometheus-text.js";
+import { ResponsivenessProbe } from "./responsiveness-probe.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const STREAM_FPS = 10;
@@ -36,6 +37,8 @@ export interface WindowFigures extends WindowView {
   retriesByReason: Record<string, number>;
   ejectionsByReason: Record<string, number>;
   unreachable: number;
+  /** Slowest GET /healthz, asked every 50 ms: how long the gateway's event loop was held up. */
+  healthzMaxMs: number;
 }
 
 /** Mapper, two image workers (alpha, beta), gateway at 10 fps and one viewer: real processes on 127.0.0.1. */
@@ -107,11 +110,21 @@ export class BenchMesh {
   }
 
   /** Holds a window of `seconds` and reports what the viewer saw and the gateway counted. */
-  async window(seconds: number): Promise<WindowFigures> {
+  window(seconds: number): Promise<WindowFigures> {
+    return this.during(() => hold(seconds * 1000));
+  }
+
+  /** Reports what the viewer saw and the gateway counted while `action` ran. */
+  async during(action: () => Promise<unknown>): Promise<WindowFigures> {
     const before = await this.scrape();
     const firstLine = this.gateway.lines.length;
     const from = Date.now();
-    await hold(seconds * 1000);
+    const probe = new ResponsivenessProbe(`${this.base}/healthz`);
+    try {
+      await action();
+    } finally {
+      probe.stop();
+    }
     const to = Date.now();
     const after = await this.scrape();
     const sum = (growth: Record<string, number>) => Object.values(growth).reduce((a, b) => a + b, 0);
@@ -131,6 +144,7 @@ export class BenchMesh {
       retriesByReason: counterGrowth(before, after, "zmesh_peer_retries_total", "reason"),
       ejectionsByReason: counterGrowth(before, after, "zmesh_peer_ejections_total", "reason"),
       unreachable: sum(counterGrowth(before, after, "zmesh_peer_unreachable_total")),
+      healthzMaxMs: await probe.slowestMs,
     };
   }
 
