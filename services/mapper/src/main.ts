@@ -20,9 +20,9 @@ const logger = createLogger({
 register.setDefaultLabels({ service: "mapper" });
 collectProcessMetrics();
 
-const { mapper, metricsServer } = await startOrExit(
-  async () => ({
-    mapper: await startMapper({
+const mapper = await startOrExit(
+  () =>
+    startMapper({
       bind: config.MAPPER_BIND,
       eventsBind: config.MAPPER_EVENTS_BIND,
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
@@ -30,13 +30,11 @@ const { mapper, metricsServer } = await startOrExit(
       maxInstances: config.MAPPER_MAX_INSTANCES,
       logger,
     }),
-    metricsServer: await serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST),
-  }),
-  {
-    MAPPER_BIND: config.MAPPER_BIND,
-    MAPPER_EVENTS_BIND: config.MAPPER_EVENTS_BIND,
-    METRICS_PORT: config.METRICS_PORT,
-  },
+  { MAPPER_BIND: config.MAPPER_BIND, MAPPER_EVENTS_BIND: config.MAPPER_EVENTS_BIND },
+);
+const metricsServer = await startOrExit(
+  () => serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST),
+  { METRICS_PORT: config.METRICS_PORT },
 );
 logger.info("metrics listening", { port: metricsServer.port });
 

@@ -1,10 +1,19 @@
-import type { Logger } from "./observability/logger.js";
+import type { ProcessLogger } from "./observability/logger.js";
 
 /**
- * Runs `shutdown` once on SIGTERM or SIGINT and exits 0 when it resolves (1 if it throws).
- * A second signal while shutting down exits at once.
+ * Runs `shutdown` once on SIGTERM or SIGINT and exits 0 when it resolves (1 if it throws), after
+ * the logger has written its last lines. A second signal while shutting down exits at once.
+ *
+ * @example
+ * onShutdownSignal(logger, async () => {
+ *   await mapper.close();
+ *   await metricsServer.close();
+ * });
  */
-export function onShutdownSignal(logger: Logger, shutdown: (signal: string) => Promise<void>): void {
+export function onShutdownSignal(
+  logger: ProcessLogger,
+  shutdown: (signal: string) => Promise<void>,
+): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -25,15 +34,7 @@ export function onShutdownSignal(logger: Logger, shutdown: (signal: string) => P
   process.on("SIGINT", handle);
 }
 
-/** winston writes through streams: end them and wait (briefly) so the last lines are not lost. */
-async function exitAfterLogs(logger: Logger, code: number): Promise<never> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1000);
-    logger.once("finish", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    logger.end();
-  });
+async function exitAfterLogs(logger: ProcessLogger, code: number): Promise<never> {
+  await logger.flush();
   process.exit(code);
 }

@@ -69,8 +69,14 @@ export const memberSettings = {
 };
 
 /**
- * Runs a service's start-up; an address already in use stops the process with a message naming
- * the setting that chose it, instead of a stack trace.
+ * Runs one step of a service's start-up that binds addresses; an address already in use stops the
+ * process with a message naming the setting that chose it, instead of a stack trace. Give each bind
+ * its own call with its own setting, so the right one is blamed.
+ *
+ * @example
+ * const metrics = await startOrExit(() => serveMetrics(register, config.METRICS_PORT), {
+ *   METRICS_PORT: config.METRICS_PORT,
+ * });
  */
 export async function startOrExit<T>(
   start: () => Promise<T>,
@@ -79,16 +85,27 @@ export async function startOrExit<T>(
   try {
     return await start();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code !== "EADDRINUSE") throw error;
-    const address = String((error as { address?: string }).address ?? "");
-    const port = (error as { port?: number }).port;
-    const match = Object.entries(settings).find(
-      ([, value]) =>
-        (port !== undefined && value === port) || (address !== "" && String(value).includes(address)),
-    );
-    const [variable, value] = match ?? ["?", address || port];
+    if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
+    const [variable, value] = blame(error as { address?: string; port?: number }, settings);
     process.stderr.write(`address in use: ${value} (${variable}); set ${variable} to a free port\n`);
     process.exit(2);
   }
+}
+
+/** The setting that chose the address in use: the only one given, or the one with the same port. */
+function blame(
+  error: { address?: string; port?: number },
+  settings: Record<string, string | number>,
+): [string, string | number] {
+  const entries = Object.entries(settings);
+  if (entries.length === 1) return entries[0] as [string, string | number];
+  const port = error.port ?? portOf(error.address ?? "");
+  return entries.find(([, value]) => portOf(value) === port) ?? ["?", error.address ?? port ?? "?"];
+}
+
+/** The port in a setting: a number, or the digits after the last ':' of an endpoint. */
+function portOf(value: string | number): number | undefined {
+  if (typeof value === "number") return value;
+  const match = /:(\d+)$/.exec(value);
+  return match ? Number(match[1]) : undefined;
 }

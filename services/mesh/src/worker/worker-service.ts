@@ -2,7 +2,7 @@ import { type Registry, register } from "prom-client";
 import { z } from "zod";
 import { intSetting, portSetting, startOrExit, zmqEndpointSetting } from "../config/env.js";
 import { onShutdownSignal } from "../lifecycle.js";
-import type { Logger } from "../observability/logger.js";
+import type { ProcessLogger } from "../observability/logger.js";
 import { serveMetrics } from "../observability/metrics-server.js";
 import type { JobDefinition } from "./jobs.js";
 import { startWorker, type WorkerRuntime } from "./worker-runtime.js";
@@ -28,7 +28,7 @@ export interface WorkerServiceOptions {
   instanceId: string;
   settings: WorkerServiceSettings;
   jobs: Record<string, JobDefinition>;
-  logger: Logger;
+  logger: ProcessLogger;
   registry?: Registry;
   /** Runs after the drain, before exit: close what the service opened itself. */
   onStop?: () => Promise<void> | void;
