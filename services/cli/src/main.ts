@@ -1,7 +1,15 @@
 // zmesh — the operator's view of a mesh: ls, watch, call. Talks to the mapper at MAPPER_ENDPOINT.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type InstanceRecord, MapperClient, MeshError, PeerClient } from "@zmesh/mesh";
+import {
+  type InstanceRecord,
+  loadConfigOrExit,
+  MapperClient,
+  MeshError,
+  memberSettings,
+  PeerClient,
+} from "@zmesh/mesh";
+import { z } from "zod";
 import { changeLine, directoryView, instanceTable } from "./format.js";
 
 const USAGE = `usage: zmesh <command> [options]
@@ -15,7 +23,10 @@ const USAGE = `usage: zmesh <command> [options]
   MAPPER_ENDPOINT  the mapper to ask (default tcp://127.0.0.1:5555)
 `;
 
-const mapperEndpoint = process.env.MAPPER_ENDPOINT ?? "tcp://127.0.0.1:5555";
+// The same setting, checked the same way, as every service's (a bad one exits 2 naming the variable).
+const { MAPPER_ENDPOINT: mapperEndpoint } = loadConfigOrExit(
+  z.object({ MAPPER_ENDPOINT: memberSettings.MAPPER_ENDPOINT }),
+);
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {

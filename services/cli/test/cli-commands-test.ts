@@ -85,6 +85,18 @@ describe("zmesh CLI", () => {
       stderr: expect.stringContaining("is a mapper running at tcp://127.0.0.1:9?"),
     });
   });
+
+  it("checks MAPPER_ENDPOINT as the services do, naming it and what it allows", async () => {
+    const bad = run(process.execPath, [CLI, "ls"], {
+      env: { ...process.env, MAPPER_ENDPOINT: "localhost:5555" },
+    });
+    await expect(bad).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        'MAPPER_ENDPOINT: expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555 (got "localhost:5555")',
+      ),
+    });
+  });
 });
 
 describe("zmesh ls with 5,000 instances", () => {
