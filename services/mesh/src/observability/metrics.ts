@@ -90,6 +90,12 @@ export const workerMetrics = group((registry) => ({
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   }),
+  answerFailures: new Counter({
+    name: "zmesh_worker_answer_failures_total",
+    help: "Messages the worker failed to take normally (answered ERROR INTERNAL), by message type.",
+    labelNames: ["type"],
+    registers: [registry],
+  }),
   heartbeatFailures: new Counter({
     name: "zmesh_member_heartbeat_failures_total",
     help: "Heartbeats the mapper did not acknowledge in time.",

@@ -3,11 +3,12 @@ import { hostname } from "node:os";
 import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
 import { Router } from "zeromq";
 import { Membership } from "../member/membership.js";
+import { LogThrottle } from "../observability/log-throttle.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { workerMetrics } from "../observability/metrics.js";
 import { PeerClient } from "../peer/peer-client.js";
-import { decode, ErrorCode, encodeError, idOf, type Load } from "../protocol/mod.js";
+import { decode, ErrorCode, encodeError, idOf, type Load, type Message } from "../protocol/mod.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
@@ -86,25 +87,32 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     logger.debug("reply not sent", { error: String(error) }),
   );
 
-  const serveLoop = async () => {
-    for await (const [identity, ...frames] of router) {
-      const reply = (answer: Buffer[]) => replies.post([identity as Buffer, ...answer]);
+  const throttle = new LogThrottle({ linesPerWindow: 5 });
+  /** Takes one message; a throw while taking it costs that message an ERROR, never the loop. */
+  const take = (frames: Buffer[], reply: (answer: Buffer[]) => void) => {
+    let message: Message | undefined;
+    try {
       const decoded = decode(frames);
       if (!decoded.ok) {
         reportMalformed(decoded);
-        reply(encodeError(decoded.code, decoded.reason, decoded.id));
-      } else if (decoded.message.type === "REQUEST") {
-        server.handle(decoded.message, reply);
-      } else {
-        const { type } = decoded.message;
-        reply(
-          encodeError(
-            ErrorCode.UNEXPECTED_TYPE,
-            `a worker takes REQUEST, not ${type}`,
-            idOf(decoded.message),
-          ),
-        );
+        return reply(encodeError(decoded.code, decoded.reason, decoded.id));
       }
+      message = decoded.message;
+      if (message.type === "REQUEST") return server.handle(message, reply);
+      const reason = `a worker takes REQUEST, not ${message.type}`;
+      reply(encodeError(ErrorCode.UNEXPECTED_TYPE, reason, idOf(message)));
+    } catch (error) {
+      const type = message?.type ?? "undecoded";
+      metrics.answerFailures.inc({ type });
+      throttle.log("answer failed", (heldBack) =>
+        logger.error("failed to answer a message", { type, error: String(error), heldBack }),
+      );
+      reply(encodeError(ErrorCode.INTERNAL, `the worker failed to take ${type}`, message && idOf(message)));
+    }
+  };
+  const serveLoop = async () => {
+    for await (const [identity, ...frames] of router) {
+      take(frames as Buffer[], (answer) => replies.post([identity as Buffer, ...answer]));
     }
   };
   const serving = serveLoop().catch((error: unknown) =>
