@@ -1,6 +1,7 @@
 import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
 import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
+import { rethrowUnlessClosed } from "./closed-socket.js";
 import { SocketWriter } from "./socket-writer.js";
 // Before any socket exists: the limit cannot be raised afterwards.
 import "./zmq-context.js";
@@ -154,8 +155,8 @@ export class DealerChannel {
         const id = idOf(decoded.message);
         if (id !== undefined) this.#settle(id)?.resolve(decoded.message);
       }
-    } catch {
-      // The socket was closed under the loop: nothing left to read.
+    } catch (error) {
+      rethrowUnlessClosed(error, this.#socket);
     }
   }
 
@@ -173,8 +174,8 @@ export class DealerChannel {
             this.#failAll(CallFailure.DISCONNECTED, "connection dropped");
         }
       }
-    } catch {
-      // Observer closed with the socket.
+    } catch (error) {
+      rethrowUnlessClosed(error, this.#socket);
     }
   }
 
