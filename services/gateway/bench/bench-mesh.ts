@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Child, startChild } from "@zmesh/mesh/bench";
+import { waitFor } from "@zmesh/mesh/testing";
 import { FrameRecorder, type WindowView } from "./frame-recorder.js";
 import { counterGrowth, parseSamples, type Sample } from "./prometheus-text.js";
 import { ResponsivenessProbe } from "./responsiveness-probe.js";
@@ -8,20 +9,6 @@ import { ResponsivenessProbe } from "./responsiveness-probe.js";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const STREAM_FPS = 10;
 const OVERDUE_LOG = "reply overdue: instance out of choice until it answers";
-
-/** Polls `probe` every `everyMs` until it holds, or throws after `timeoutMs`. */
-export async function until(
-  what: string,
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-  everyMs = 20,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** A measurement window's length: not a wait for readiness. */
 const hold = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,10 +83,10 @@ export class BenchMesh {
     });
     const { port } = await this.gateway.waitFor("gateway listening");
     this.base = `http://127.0.0.1:${port}`;
-    await until("the gateway to be ready", async () => (await fetch(`${this.base}/readyz`)).ok);
+    await waitFor("the gateway to be ready", async () => (await fetch(`${this.base}/readyz`)).ok);
     this.viewer = new FrameRecorder(this.base);
     // Warm: both workers served frames, so the gateway has learnt both latencies.
-    await until("frames from both workers", () => {
+    await waitFor("frames from both workers", () => {
       const workers = new Set(this.viewer.frames.map((f) => f.worker));
       return this.viewer.frames.length >= 30 && workers.size >= 2;
     });

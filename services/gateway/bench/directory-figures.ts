@@ -1,5 +1,5 @@
 import { MapperClient } from "@zmesh/mesh";
-import { until } from "./bench-mesh.js";
+import { waitFor } from "@zmesh/mesh/testing";
 
 /** The directory as a new operator tool or watcher gets it. */
 export interface DirectoryFigures {
@@ -28,9 +28,14 @@ export async function directoryFigures(mapperEndpoint: string): Promise<Director
       watcherEventsMs = performance.now() - watchStarted;
     });
     const held = () => directory.services().reduce((n, s) => n + directory.instances(s).length, 0);
-    await until(`a new watcher to hold ${listed.length} instances`, () => held() >= listed.length, 30_000, 2);
+    await waitFor(
+      `a new watcher to hold ${listed.length} instances`,
+      () => held() >= listed.length,
+      30_000,
+      2,
+    );
     const watcherCompleteMs = performance.now() - watchStarted;
-    await until("the first event at the new watcher", () => !Number.isNaN(watcherEventsMs), 10_000, 2);
+    await waitFor("the first event at the new watcher", () => !Number.isNaN(watcherEventsMs), 10_000, 2);
     return {
       instances: listed.length,
       listBytes: Buffer.byteLength(JSON.stringify(listed)),

@@ -7,12 +7,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BenchMesh, STREAM_FPS, until, type WindowFigures } from "./bench-mesh.js";
+import { FakeMembers, SilentEndpoint, sampleLoad, waitFor } from "@zmesh/mesh/testing";
+import { BenchMesh, STREAM_FPS, type WindowFigures } from "./bench-mesh.js";
 import { type DirectoryFigures, directoryFigures } from "./directory-figures.js";
-import { FakeRecords } from "./fake-records.js";
 import { processCost } from "./process-cost.js";
 import { gaugeSum } from "./prometheus-text.js";
-import { SilentEndpoint } from "./silent-endpoint.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -52,7 +51,8 @@ const silentInstance = () =>
   withMesh(async (mesh): Promise<Windows & { silentReceived: number }> => {
     const baseline = await mesh.window(WINDOW_S);
     const silent = await SilentEndpoint.start();
-    const rogue = new FakeRecords(mesh.mapperEndpoint).keepAlive(HEARTBEAT_MS);
+    const idleRenderer = sampleLoad({ jobs: { render: { used: 0, slots: 4 } } });
+    const rogue = new FakeMembers(mesh.mapperEndpoint, idleRenderer).keepAlive(HEARTBEAT_MS);
     try {
       await rogue.register([{ service: "image-worker", instanceId: "silent-1", endpoint: silent.endpoint }]);
       const hostile = await mesh.window(WINDOW_S);
@@ -111,7 +111,7 @@ const fleet = () =>
           throw new Error(`the mapper acknowledged ${ready.acks} of ${FLEET} records`);
         registerMs = Number(ready.registerMs);
         const acknowledged = Date.now();
-        await until(
+        await waitFor(
           `the gateway to list ${FLEET + 2} image workers`,
           async () => (await listedByGateway(mesh.base)) === FLEET + 2,
           60_000,
