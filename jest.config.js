@@ -10,6 +10,7 @@ export default {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   moduleNameMapper: {
     "^@zmesh/mesh$": "<rootDir>/services/mesh/src/mod.ts",
+    "^@zmesh/mesh/service$": "<rootDir>/services/mesh/src/service.ts",
     "^@zmesh/mesh/testing$": "<rootDir>/services/mesh/testing/mod.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

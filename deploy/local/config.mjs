@@ -1,5 +1,5 @@
 // The launcher's own settings, validated like every service's (documented in .env.example).
-import { ConfigError, intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh";
+import { ConfigError, intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh/service";
 import { z } from "zod";
 
 const launcherConfigSchema = z.object({

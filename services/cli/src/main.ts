@@ -1,14 +1,8 @@
 // zmesh — the operator's view of a mesh: ls, watch, call. Talks to the mapper at MAPPER_ENDPOINT.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import {
-  type InstanceRecord,
-  loadConfigOrExit,
-  MapperClient,
-  MeshError,
-  memberSettings,
-  PeerClient,
-} from "@zmesh/mesh";
+import { type InstanceRecord, MapperClient, MeshError, PeerClient } from "@zmesh/mesh";
+import { loadConfigOrExit, memberSettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 import { changeLine, directoryView, instanceTable } from "./format.js";
 

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { intSetting, memberSettings, workerServiceSettings } from "@zmesh/mesh";
+import { intSetting, memberSettings, workerServiceSettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 
 /** Every setting of the image worker, read and checked once at start-up (documented in .env.example). */

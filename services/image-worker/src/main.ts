@@ -1,4 +1,4 @@
-import { collectProcessMetrics, createLogger, loadConfigOrExit, runWorkerService } from "@zmesh/mesh";
+import { collectProcessMetrics, createLogger, loadConfigOrExit, runWorkerService } from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import { imageWorkerConfigSchema } from "./config.js";
 

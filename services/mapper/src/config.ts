@@ -1,4 +1,4 @@
-import { intSetting, memberSettings, portSetting, zmqEndpointSetting } from "@zmesh/mesh";
+import { intSetting, memberSettings, portSetting, zmqEndpointSetting } from "@zmesh/mesh/service";
 import { z } from "zod";
 
 /** Every setting of the mapper, read and checked once at start-up (documented in .env.example). */

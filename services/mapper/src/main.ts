@@ -1,13 +1,13 @@
 import { hostname } from "node:os";
+import { startMapper } from "@zmesh/mesh";
 import {
   collectProcessMetrics,
   createLogger,
   loadConfigOrExit,
   onShutdownSignal,
   serveMetrics,
-  startMapper,
   startOrExit,
-} from "@zmesh/mesh";
+} from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import { mapperConfigSchema } from "./config.js";
 

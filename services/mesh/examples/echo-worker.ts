@@ -1,16 +1,15 @@
 // An example mesh worker, also the worker the component tests and benchmarks run as a real process.
 // Jobs: noop, echo, sleep {ms}, burn {ms} (CPU on a thread), relay {service, job, body} (calls a peer).
 import { hostname } from "node:os";
+import { jsonResult, parseJson } from "@zmesh/mesh";
 import {
   createLogger,
   intSetting,
-  jsonResult,
   loadConfigOrExit,
   memberSettings,
-  parseJson,
   runWorkerService,
   workerServiceSettings,
-} from "@zmesh/mesh";
+} from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-import { intSetting, memberSettings, workerServiceSettings } from "@zmesh/mesh";
+import { intSetting, memberSettings, workerServiceSettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 
 /** Every setting of the report worker, read and checked once at start-up (documented in .env.example). */

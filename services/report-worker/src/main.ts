@@ -1,11 +1,6 @@
 import { hostname } from "node:os";
-import {
-  collectProcessMetrics,
-  createLogger,
-  loadConfigOrExit,
-  runWorkerService,
-  ThreadPool,
-} from "@zmesh/mesh";
+import { ThreadPool } from "@zmesh/mesh";
+import { collectProcessMetrics, createLogger, loadConfigOrExit, runWorkerService } from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import type { ChartInput } from "./chart-thread.js";
 import { reportWorkerConfigSchema } from "./config.js";
