@@ -135,7 +135,7 @@ describe("a live mapper speaks the documented protocol", () => {
     });
     expect(refused).toMatchObject({ type: 0x7f, header: { id: 5, code: "MALFORMED" } });
     expect(String(refused.header.message)).toContain("endpoint");
-    expect(mapper.registry.list(Date.now()).map((i) => i.instanceId)).not.toContain("w-bad");
+    expect(mapper.instances().map((i) => i.instanceId)).not.toContain("w-bad");
   });
 
   it("GET_PEERS with a limit → PEERS pages in instance id order, each naming the next cursor", async () => {

@@ -57,7 +57,7 @@ describe.each(transports)("worker runtime over %s", (_name, bind) => {
     );
 
   it("registers its real endpoint with the mapper", () => {
-    const [listed] = mapper.registry.list(Date.now(), "echo");
+    const [listed] = mapper.instances("echo");
     expect(listed?.endpoint).toBe(worker.endpoint);
     expect(worker.endpoint.startsWith(_name)).toBe(true);
   });

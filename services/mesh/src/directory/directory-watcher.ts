@@ -1,23 +1,13 @@
 import { Subscriber } from "zeromq";
 import { LogThrottle } from "../observability/log-throttle.js";
 import type { Logger } from "../observability/logger.js";
-import {
-  type ChangeKind,
-  type DecodeFailure,
-  decode,
-  type InstanceRecord,
-  type Message,
-} from "../protocol/mod.js";
+import { type DecodeFailure, type DirectoryChange, decode, type Message } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
-import { siblingEndpoint } from "../transport/endpoints.js";
+import { eventsEndpointOf } from "../transport/endpoints.js";
 import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
 import { fetchDirectory } from "./fetch-directory.js";
 
-export interface Change {
-  kind: ChangeKind;
-  instance: InstanceRecord;
-}
-
+/** What a DirectoryWatcher follows, what it keeps current, and whom it tells. */
 export interface DirectoryWatcherOptions {
   control: DealerChannel;
   mapperEndpoint: string;
@@ -26,7 +16,7 @@ export interface DirectoryWatcherOptions {
   onMalformed: (failure: DecodeFailure) => void;
   onDiff?: (diff: DirectoryDiff) => void;
   /** Every CHANGE event as the mapper published it (state changes included). */
-  onChange?: (change: Change) => void;
+  onChange?: (change: DirectoryChange) => void;
   /** How long to wait for the mapper's first answer before asking again. */
   retryMs?: number;
   /** Silence from the events socket after which the directory is fetched again (the mapper may have moved port). */
@@ -35,8 +25,15 @@ export interface DirectoryWatcherOptions {
 
 /**
  * Keeps a DirectoryCache current: the whole directory through GET_PEERS, page by page (which also
- * names the events port), then a SUB socket on the mapper's CHANGE and SNAPSHOT events. One event
+ * names the events socket), then a SUB socket on the mapper's CHANGE and SNAPSHOT events. One event
  * that fails to apply, or a callback that throws, is logged and skipped: the watcher keeps following.
+ * The events socket failing for any reason but our own close is logged as an error and ends the watch.
+ *
+ * @example
+ * const watcher = new DirectoryWatcher({ control, mapperEndpoint, cache, logger, onMalformed });
+ * await watcher.ready; // the whole directory is in `cache`
+ * await watcher.subscribed; // and from here on no change is missed
+ * watcher.close();
  */
 export class DirectoryWatcher {
   readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
@@ -56,7 +53,8 @@ export class DirectoryWatcher {
       this.#markSubscribed = resolve;
     });
     this.ready = this.#fetchFirst();
-    this.ready.then(() => this.#listen()).catch(() => {});
+    // Neither step rejects: #fetchFirst retries until closed, #listen logs what ends it.
+    void this.ready.then(() => this.#listen());
     const staleAfterMs = options.staleAfterMs ?? 3000;
     this.#staleTimer = setInterval(() => {
       if (this.#eventsEndpoint && Date.now() - this.#lastEventAt > staleAfterMs)
@@ -70,6 +68,7 @@ export class DirectoryWatcher {
     return this.#lastEventAt;
   }
 
+  /** Stops following: closes the events socket and the staleness timer (the control channel is the caller's). */
   close(): void {
     this.#closed = true;
     clearInterval(this.#staleTimer);
@@ -82,7 +81,7 @@ export class DirectoryWatcher {
       try {
         const directory = await fetchDirectory(control, retryMs);
         this.#apply(this.options.cache.applySnapshot({ ...directory, partial: false }));
-        this.#follow(siblingEndpoint(mapperEndpoint, directory.eventsPort));
+        this.#follow(eventsEndpointOf(mapperEndpoint, directory));
         return;
       } catch (error) {
         logger.warn("mapper not answering, asking again", { mapperEndpoint, error: String(error) });
@@ -99,7 +98,7 @@ export class DirectoryWatcher {
     const directory = await fetchDirectory(control, timeoutMs).catch(() => undefined);
     if (directory === undefined || this.#closed) return;
     this.#apply(cache.applySnapshot({ ...directory, partial: true }));
-    const eventsEndpoint = siblingEndpoint(mapperEndpoint, directory.eventsPort);
+    const eventsEndpoint = eventsEndpointOf(mapperEndpoint, directory);
     if (eventsEndpoint !== this.#eventsEndpoint) {
       logger.info("mapper events moved", { from: this.#eventsEndpoint, to: eventsEndpoint });
       this.#follow(eventsEndpoint);
@@ -123,8 +122,14 @@ export class DirectoryWatcher {
         this.#markSubscribed();
         this.#guarded(`applying ${decoded.message.type}`, () => this.#onEvent(decoded.message));
       }
-    } catch {
-      // The socket was closed under the loop.
+    } catch (error) {
+      // Closing the socket ends the loop normally, or rejects the pending receive with EAGAIN.
+      if (this.#closed && (error as { code?: unknown }).code === "EAGAIN") return;
+      this.options.logger.error("directory watcher stopped: events socket failed", {
+        mapperEndpoint: this.options.mapperEndpoint,
+        error: String(error),
+      });
+      this.close();
     }
   }
 

@@ -1,11 +1,11 @@
-import { type InstanceRecord, MAX_SNAPSHOT_PARTS } from "../protocol/mod.js";
+import { type Headers, type InstanceRecord, MAX_SNAPSHOT_PARTS } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 
-export interface FetchedDirectory {
-  epoch: string;
-  eventsPort: number;
-  instances: InstanceRecord[];
-}
+/** The whole directory, with where the mapper publishes its events (as its last PEERS page said). */
+export type FetchedDirectory = Pick<
+  Headers["PEERS"],
+  "epoch" | "eventsPort" | "eventsEndpoint" | "instances"
+>;
 
 /**
  * The mapper's whole directory (or one service's), page by page: each GET_PEERS continues after
@@ -28,7 +28,10 @@ export async function fetchDirectory(
     if (epoch !== undefined && header.epoch !== epoch) throw new Error("mapper restarted while paging");
     epoch = header.epoch;
     instances.push(...header.instances);
-    if (header.next === undefined) return { epoch, eventsPort: header.eventsPort, instances };
+    if (header.next === undefined) {
+      const { eventsPort, eventsEndpoint } = header;
+      return { epoch, eventsPort, eventsEndpoint, instances };
+    }
     if (cursor !== undefined && header.next <= cursor) throw new Error("mapper's next page goes backwards");
     cursor = header.next;
   }

@@ -1,11 +1,23 @@
 import { silentLogger } from "../observability/logger.js";
-import type { InstanceRecord } from "../protocol/mod.js";
+import type { DirectoryChange, InstanceRecord } from "../protocol/mod.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
 import { DirectoryCache } from "./directory-cache.js";
-import { type Change, DirectoryWatcher } from "./directory-watcher.js";
+import { DirectoryWatcher } from "./directory-watcher.js";
 import { fetchDirectory } from "./fetch-directory.js";
 
-/** For operator tools: read the directory once, or follow its changes. Jobs go through PeerClient. */
+/** One change to the directory, as `MapperClient.watch` reports it (the protocol's DirectoryChange). */
+export type Change = DirectoryChange;
+
+/**
+ * For operator tools: read the directory once, or follow its changes. Jobs go through PeerClient.
+ *
+ * @example
+ * const client = new MapperClient("tcp://127.0.0.1:5555");
+ * const instances = await client.list("image-worker");
+ * const { ready } = client.watch((change) => console.log(change.kind, change.instance.instanceId));
+ * await ready; // from here on no change is missed
+ * client.close();
+ */
 export class MapperClient {
   readonly #control: DealerChannel;
   readonly #watchers: DirectoryWatcher[] = [];
@@ -40,10 +52,9 @@ export class MapperClient {
     return { directory, ready: watcher.subscribed };
   }
 
+  /** Closes every watch and the control channel. */
   close(): void {
     for (const watcher of this.#watchers) watcher.close();
     this.#control.close();
   }
 }
-
-export type { Change };

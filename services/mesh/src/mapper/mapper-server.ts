@@ -5,12 +5,21 @@ import { LogThrottle } from "../observability/log-throttle.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { mapperMetrics } from "../observability/metrics.js";
-import { decode, ErrorCode, encode, encodeError, idOf, type Message } from "../protocol/mod.js";
-import { bindable, parseTcpEndpoint } from "../transport/endpoints.js";
+import {
+  type DirectoryChange,
+  decode,
+  ErrorCode,
+  encode,
+  encodeError,
+  type InstanceRecord,
+  idOf,
+  type Message,
+} from "../protocol/mod.js";
+import { bindable, eventsAddress } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { pageOf, splitByBytes } from "./directory-parts.js";
 import { mapperGuardMetrics } from "./guard-metrics.js";
-import { type Change, ServiceRegistry } from "./registry.js";
+import { ServiceRegistry } from "./registry.js";
 
 export interface MapperOptions {
   /** Control endpoint (ROUTER): REGISTER, HEARTBEAT, DEREGISTER, GET_PEERS. */
@@ -25,11 +34,19 @@ export interface MapperOptions {
   metrics?: MetricsRegistry;
 }
 
+/** A running mapper: where it listens, read-only views of its directory, and `close`. */
 export interface MapperServer {
-  epoch: string;
-  endpoint: string;
-  eventsEndpoint: string;
-  registry: ServiceRegistry;
+  /** Identifies this run of the mapper; it changes when the mapper restarts. */
+  readonly epoch: string;
+  /** The control endpoint actually bound (a `:0` or `:*` port resolved). */
+  readonly endpoint: string;
+  /** The events (PUB) endpoint actually bound. */
+  readonly eventsEndpoint: string;
+  /** The instances in the directory now, optionally of one service: copies, as GET_PEERS lists them. */
+  instances(service?: string): InstanceRecord[];
+  /** How many instances the directory holds. */
+  readonly size: number;
+  /** Stops the timers, closes both sockets and waits for the socket loop to end. */
   close(): Promise<void>;
 }
 
@@ -37,8 +54,21 @@ export interface MapperServer {
 const WARM_UP_INTERVALS = 2;
 /** Log lines of each kind (registered, expired, refused...) per 10 s: all of a small mesh, not a flood. */
 const LINES_PER_KIND = 20;
+/** The most instances a mapper holds unless told otherwise (`MAPPER_MAX_INSTANCES`). */
 export const DEFAULT_MAX_INSTANCES = 10_000;
 
+/**
+ * Starts a mapper: binds its control (ROUTER) and events (PUB) sockets, then answers REGISTER,
+ * HEARTBEAT, DEREGISTER and GET_PEERS, expires silent instances and publishes every change and a
+ * snapshot each heartbeat interval. Resolves once both sockets are bound; rejects if a bind fails
+ * (an address in use, for example).
+ *
+ * @example
+ * const mapper = await startMapper({ bind: "tcp://127.0.0.1:0", eventsBind: "tcp://127.0.0.1:0" });
+ * const client = new PeerClient({ mapperEndpoint: mapper.endpoint });
+ * // ...
+ * await mapper.close();
+ */
 export async function startMapper(options: MapperOptions): Promise<MapperServer> {
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
   const expiryIntervals = options.expiryIntervals ?? 3;
@@ -60,12 +90,12 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   await publisher.bind(bindable(options.eventsBind));
   const endpoint = router.lastEndpoint as string;
   const eventsEndpoint = publisher.lastEndpoint as string;
-  const eventsPort = parseTcpEndpoint(eventsEndpoint)?.port ?? 0;
+  const eventsAt = eventsAddress(eventsEndpoint);
   const logError = (error: unknown) => logger.debug("send failed", { error: String(error) });
   const replies = new SocketWriter(router, logError);
   const events = new SocketWriter(publisher, logError);
 
-  const publish = (changes: Change[]) => {
+  const publish = (changes: DirectoryChange[]) => {
     for (const change of changes) {
       events.post(encode("CHANGE", { epoch, seq: seq++, kind: change.kind, instance: change.instance }));
       if (change.kind === "registered" || change.kind === "deregistered" || change.kind === "expired") {
@@ -106,7 +136,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
       case "GET_PEERS": {
         const { id, service, cursor, limit } = message.header;
         const page = pageOf(registry.list(now, service), { cursor, limit });
-        return encode("PEERS", { id, epoch, eventsPort, ...page });
+        return encode("PEERS", { id, epoch, ...eventsAt, ...page });
       }
       default:
         return encodeError(
@@ -227,7 +257,10 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     epoch,
     endpoint,
     eventsEndpoint,
-    registry,
+    instances: (service) => registry.list(Date.now(), service),
+    get size() {
+      return registry.size;
+    },
     async close() {
       clearInterval(sweepTimer);
       clearInterval(snapshotTimer);

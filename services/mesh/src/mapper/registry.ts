@@ -1,4 +1,4 @@
-import type { ChangeKind, Headers, InstanceRecord, Load } from "../protocol/mod.js";
+import type { DirectoryChange, Headers, InstanceRecord, Load } from "../protocol/mod.js";
 import { healthOf } from "./health.js";
 
 export interface RegistryOptions {
@@ -7,11 +7,6 @@ export interface RegistryOptions {
   expiryIntervals: number;
   /** The most instances the directory holds: a REGISTER past it is refused. */
   maxInstances?: number;
-}
-
-export interface Change {
-  kind: ChangeKind;
-  instance: InstanceRecord;
 }
 
 interface Member {
@@ -35,6 +30,7 @@ export class ServiceRegistry {
 
   constructor(private readonly options: RegistryOptions) {}
 
+  /** How many instances the directory holds. */
   get size(): number {
     return this.#members.size;
   }
@@ -43,7 +39,7 @@ export class ServiceRegistry {
    * Adds or replaces an instance; `admitted: false` when the directory is full (an instance already
    * in it may always register again).
    */
-  register(request: Headers["REGISTER"], now: number): { admitted: boolean; changes: Change[] } {
+  register(request: Headers["REGISTER"], now: number): { admitted: boolean; changes: DirectoryChange[] } {
     const full = this.#members.size >= (this.options.maxInstances ?? Number.POSITIVE_INFINITY);
     if (full && !this.#members.has(request.instanceId)) return { admitted: false, changes: [] };
     const member: Member = {
@@ -61,7 +57,7 @@ export class ServiceRegistry {
   }
 
   /** Records a heartbeat; `known: false` tells the member to register again. */
-  heartbeat(instanceId: string, load: Load, now: number): { known: boolean; changes: Change[] } {
+  heartbeat(instanceId: string, load: Load, now: number): { known: boolean; changes: DirectoryChange[] } {
     const member = this.#members.get(instanceId);
     if (!member) return { known: false, changes: [] };
     member.load = load;
@@ -69,7 +65,8 @@ export class ServiceRegistry {
     return { known: true, changes: this.#refreshState(member, now) };
   }
 
-  deregister(instanceId: string, now: number): Change[] {
+  /** Removes an instance (DEREGISTER); an unknown one changes nothing. */
+  deregister(instanceId: string, now: number): DirectoryChange[] {
     const member = this.#members.get(instanceId);
     if (!member) return [];
     this.#members.delete(instanceId);
@@ -77,9 +74,9 @@ export class ServiceRegistry {
   }
 
   /** Marks overdue instances critical and removes those silent past the expiry. */
-  sweep(now: number): Change[] {
+  sweep(now: number): DirectoryChange[] {
     const expireAfter = this.options.expiryIntervals * this.options.heartbeatIntervalMs;
-    const changes: Change[] = [];
+    const changes: DirectoryChange[] = [];
     for (const member of this.#members.values()) {
       if (now - member.lastSeen > expireAfter) {
         this.#members.delete(member.instanceId);
@@ -91,6 +88,7 @@ export class ServiceRegistry {
     return changes;
   }
 
+  /** Every instance, or those of `service`, as records seen at `now`. */
   list(now: number, service?: string): InstanceRecord[] {
     const records: InstanceRecord[] = [];
     for (const member of this.#members.values()) {
@@ -99,7 +97,7 @@ export class ServiceRegistry {
     return records;
   }
 
-  #refreshState(member: Member, now: number): Change[] {
+  #refreshState(member: Member, now: number): DirectoryChange[] {
     const state = healthOf(member.load, now - member.lastSeen, this.options.heartbeatIntervalMs);
     if (state === member.state) return [];
     member.state = state;

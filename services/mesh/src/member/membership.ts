@@ -3,8 +3,9 @@ import { MeshError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
 import { ErrorCode, type Load, type Message } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
-import { startHeartbeat } from "./heartbeat.js";
+import { type Heartbeat, startHeartbeat } from "./heartbeat.js";
 
+/** Who a member is, as its REGISTER tells the mapper. */
 export interface MemberIdentity {
   service: string;
   instanceId: string;
@@ -13,22 +14,29 @@ export interface MemberIdentity {
 }
 
 export interface MembershipOptions {
-  control: DealerChannel;
+  /** The channel to the mapper: only its requests are used. */
+  control: Pick<DealerChannel, "request">;
   identity: MemberIdentity;
   load: () => Load;
   heartbeatIntervalMs: number;
   logger: Logger;
-  counters: { heartbeatFailures: Counter; reregistrations: Counter };
+  counters: { heartbeatFailures: Pick<Counter, "inc">; reregistrations: Pick<Counter, "inc"> };
 }
 
 /**
  * A member's life in the directory: REGISTER, then a HEARTBEAT with its load every interval, and
  * DEREGISTER on the way out. The mapper's state is soft: when a heartbeat comes back
  * UNKNOWN_INSTANCE (the mapper restarted) the member registers again at once.
+ *
+ * @example
+ * const membership = new Membership({ control, identity, load: () => tracker.load(), heartbeatIntervalMs: 1000, logger, counters });
+ * await membership.start(); // resolves once the mapper has acknowledged the first REGISTER
+ * // on shutdown, before finishing the jobs in flight:
+ * await membership.stop();
  */
 export class Membership {
   #registered = false;
-  #heartbeat: { stop(): void } | undefined;
+  #heartbeat: Heartbeat | undefined;
   #registering: Promise<void> | undefined;
   #firstRegistration: Promise<void>;
   #markFirstRegistration!: () => void;
@@ -39,6 +47,7 @@ export class Membership {
     });
   }
 
+  /** True while the mapper is known to hold our record (between an ACKed REGISTER and stop or UNKNOWN_INSTANCE). */
   get registered(): boolean {
     return this.#registered;
   }
@@ -46,10 +55,16 @@ export class Membership {
   /** Starts registering and heartbeating; resolves once the mapper has acknowledged us. */
   start(): Promise<void> {
     void this.#register();
-    this.#heartbeat = startHeartbeat(this.options.heartbeatIntervalMs, () => this.#beat());
+    this.#heartbeat = startHeartbeat(
+      this.options.heartbeatIntervalMs,
+      () => this.#beat(),
+      // #beat handles the mapper's answers and failures itself: anything reaching here is a bug.
+      (error) => this.options.logger.error("heartbeat failed", { error: String(error) }),
+    );
     return this.#firstRegistration;
   }
 
+  /** Stops heartbeating and, if registered, sends DEREGISTER (waiting at most `timeoutMs` for the ACK). */
   async stop(timeoutMs = 1000): Promise<void> {
     this.#heartbeat?.stop();
     if (!this.#registered) return;

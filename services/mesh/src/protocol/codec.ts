@@ -57,6 +57,16 @@ export function encode<K extends MessageTypeName>(
   return [head];
 }
 
+/**
+ * Reads and validates one message (the frames after any ROUTER identity). Never throws: anything
+ * malformed, oversized or unknown comes back as a failure with its error code, a reason, and the
+ * sender's id when the header was readable, so the receiver can answer ERROR.
+ *
+ * @example
+ * const decoded = decode(frames);
+ * if (!decoded.ok) return reply(encodeError(decoded.code, decoded.reason, decoded.id));
+ * handle(decoded.message);
+ */
 export function decode(frames: readonly Uint8Array[], limits: DecodeLimits = defaultLimits): DecodeResult {
   const [head, payload] = frames;
   if (head === undefined) return fail(ErrorCode.MALFORMED, "empty message");

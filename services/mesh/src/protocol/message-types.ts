@@ -29,6 +29,7 @@ const namesByCode = new Map<number, MessageTypeName>(
   Object.entries(MessageType).map(([name, code]) => [code, name as MessageTypeName]),
 );
 
+/** The name of a message type code; undefined for a code not in the protocol. */
 export function messageTypeName(code: number): MessageTypeName | undefined {
   return namesByCode.get(code);
 }

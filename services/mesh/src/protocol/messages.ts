@@ -85,6 +85,12 @@ export const MAX_SNAPSHOT_PARTS = 10_000;
 export const changeKind = z.enum(["registered", "deregistered", "expired", "state"]);
 export type ChangeKind = z.infer<typeof changeKind>;
 
+/** One change to the directory: what the mapper's registry reports and a CHANGE event carries. */
+export interface DirectoryChange {
+  kind: ChangeKind;
+  instance: InstanceRecord;
+}
+
 export const headerSchemas = {
   REGISTER: z.object({
     id: messageId,
@@ -105,14 +111,21 @@ export const headerSchemas = {
     limit: z.number().int().min(1).max(MAX_PAGE_INSTANCES).optional(),
   }),
   ACK: z.object({ id: messageId, epoch }),
-  PEERS: z.object({
-    id: messageId,
-    epoch,
-    eventsPort: z.number().int().min(1).max(65535),
-    instances: z.array(instanceSchema),
-    /** Present when more instances follow: ask GET_PEERS again with this as `cursor`. */
-    next: instanceId.optional(),
-  }),
+  PEERS: z
+    .object({
+      id: messageId,
+      epoch,
+      /** The events socket's port, on the host the caller reached the mapper at: sent when it is tcp. */
+      eventsPort: z.number().int().min(1).max(65535).optional(),
+      /** The events socket's endpoint, dialled as is (preferred to eventsPort): sent when it is not tcp. */
+      eventsEndpoint: endpoint.optional(),
+      instances: z.array(instanceSchema),
+      /** Present when more instances follow: ask GET_PEERS again with this as `cursor`. */
+      next: instanceId.optional(),
+    })
+    .refine((peers) => peers.eventsPort !== undefined || peers.eventsEndpoint !== undefined, {
+      message: "eventsPort or eventsEndpoint is required",
+    }),
   SNAPSHOT: z
     .object({
       epoch,

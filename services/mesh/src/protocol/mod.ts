@@ -19,6 +19,7 @@ export {
 export { ErrorCode, MessageType, type MessageTypeName, PROTOCOL_VERSION } from "./message-types.js";
 export {
   type ChangeKind,
+  type DirectoryChange,
   type Headers,
   type HealthState,
   headerSchemas,

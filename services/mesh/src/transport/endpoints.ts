@@ -26,11 +26,37 @@ export function advertisedEndpoint(boundEndpoint: string, advertiseHost?: string
   return `tcp://${host}:${tcp.port}`;
 }
 
-/** The events endpoint of a mapper reached at `mapperEndpoint`: same host, the port it told us. */
-export function siblingEndpoint(mapperEndpoint: string, port: number): string {
+/** How a PEERS answer names the mapper's events socket: a port, or an endpoint dialled as is. */
+export type EventsAddress = { eventsPort: number } | { eventsEndpoint: string };
+
+/**
+ * How the mapper names its events socket, bound at `boundEndpoint` (read back from ZeroMQ): for tcp
+ * its port alone, which callers dial on the host they reached the mapper at (so a wildcard bind works
+ * under whatever name they use); for ipc the endpoint itself, the same path for every caller.
+ */
+export function eventsAddress(boundEndpoint: string): EventsAddress {
+  const tcp = parseTcpEndpoint(boundEndpoint);
+  return tcp ? { eventsPort: tcp.port } : { eventsEndpoint: boundEndpoint };
+}
+
+/**
+ * The events endpoint a PEERS answer names, for a mapper reached at `mapperEndpoint`: its
+ * `eventsEndpoint` when present, else the mapper's own tcp host at `eventsPort`. Throws when
+ * neither applies (a port alone from a mapper not reached over tcp).
+ *
+ * @example
+ * eventsEndpointOf("tcp://mapper:5555", { eventsPort: 5556 }); // "tcp://mapper:5556"
+ * eventsEndpointOf("ipc:///run/mapper.sock", { eventsEndpoint: "ipc:///run/events.sock" }); // as is
+ */
+export function eventsEndpointOf(
+  mapperEndpoint: string,
+  peers: { eventsPort?: number | undefined; eventsEndpoint?: string | undefined },
+): string {
+  if (peers.eventsEndpoint !== undefined) return peers.eventsEndpoint;
   const tcp = parseTcpEndpoint(mapperEndpoint);
-  if (!tcp) throw new Error(`mapper endpoint must be tcp://host:port, got ${mapperEndpoint}`);
-  return `tcp://${tcp.host}:${port}`;
+  if (!tcp || peers.eventsPort === undefined)
+    throw new Error(`the mapper at ${mapperEndpoint} named no events endpoint a caller can dial`);
+  return `tcp://${tcp.host}:${peers.eventsPort}`;
 }
 
 function firstExternalIPv4(): string {
