@@ -5,6 +5,7 @@ export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js"
 export { jsonRequest, sampleLoad, useCleanup } from "./fixtures.js";
 export { fakeRegistration, registerAll } from "./mapper-registrations.js";
 export { measureLatency, measureThroughput, percentile } from "./measure.js";
+export { type RecordedLine, recordingLogger } from "./recording-logger.js";
 export { findRepoRoot, repoRoot } from "./repo-root.js";
 export {
   ECHO_WORKER_SCRIPT,
@@ -16,4 +17,11 @@ export {
   startMapperProcess,
 } from "./service-process.js";
 export { startImageWorker, startSystem } from "./system.js";
+export {
+  bindEndpoint,
+  mapperBindEnv,
+  TRANSPORTS,
+  type Transport,
+  workerBindEnv,
+} from "./transports.js";
 export { waitFor } from "./wait-for.js";
