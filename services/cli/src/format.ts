@@ -31,6 +31,7 @@ export function directoryView(instances: readonly InstanceRecord[], maxRows = RO
   ].join("\n");
 }
 
+/** Every instance, one row each, sorted by service and instance id. */
 export function instanceTable(instances: readonly InstanceRecord[]): string {
   if (instances.length === 0) return "no instances registered\n";
   const rows = sortedInstances(instances).map((i) => [
@@ -77,6 +78,7 @@ export function serviceSummary(instances: readonly InstanceRecord[]): string {
   return table(SUMMARY_COLUMNS, rows);
 }
 
+/** One line for one directory change, as `zmesh watch` prints it. */
 export function changeLine(change: Change, at: Date): string {
   const { kind, instance } = change;
   const time = at.toISOString().slice(11, 23);

@@ -44,6 +44,7 @@ export function formatTimestamp(micros: bigint): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction} UTC`;
 }
 
+/** The first line of every frame: which worker rendered it. */
 export function titleOf(workerName: string): string {
   return `Worker [${workerName}] Stream:`;
 }
@@ -60,6 +61,12 @@ export function renderBase(workerName: string, Jimp: JimpClass, font: Font): Jim
   return image;
 }
 
+/**
+ * A whole frame as JPEG bytes: pure, no I/O; the caller brings the image class, font and base.
+ *
+ * @example
+ * const jpeg = await renderFrame({ timestampMicros: 1_764_216_306_123_456n }, resources);
+ */
 export function renderFrame(spec: FrameSpec, resources: FrameResources): Promise<Buffer> {
   return encodeFrame(drawFrame(spec, resources));
 }
@@ -75,6 +82,7 @@ export function drawFrame(spec: FrameSpec, { Jimp, font, base }: FrameResources)
   return image;
 }
 
+/** JPEG bytes of a frame, at the stream's quality. */
 export function encodeFrame(image: JimpImage): Promise<Buffer> {
   return image.getBuffer("image/jpeg", { quality: JPEG_QUALITY });
 }

@@ -48,8 +48,10 @@ export function intSetting(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
+/** A TCP port setting, 0 to 65535 (0: any free port). */
 export const portSetting = (fallback: number) => intSetting(0, 65535, fallback);
 
+/** A ZeroMQ endpoint setting: `tcp://host:port` (port `*` or 0 for any) or `ipc://path`. */
 export const zmqEndpointSetting = (fallback: string) =>
   z
     .string()

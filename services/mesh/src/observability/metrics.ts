@@ -17,6 +17,7 @@ function group<T>(build: (registry: Registry) => T): (registry: Registry) => T {
   };
 }
 
+/** Counters of refused messages, for every socket of a process. */
 export const protocolMetrics = group((registry) => ({
   malformed: new Counter({
     name: "zmesh_malformed_messages_total",
@@ -26,6 +27,7 @@ export const protocolMetrics = group((registry) => ({
   }),
 }));
 
+/** The mapper's directory as Prometheus sees it. */
 export const mapperMetrics = group((registry) => ({
   instances: new Gauge({
     name: "zmesh_registry_instances",
@@ -53,6 +55,7 @@ export const mapperMetrics = group((registry) => ({
   }),
 }));
 
+/** A worker's load, jobs and membership. */
 export const workerMetrics = group((registry) => ({
   load: new Gauge({
     name: "zmesh_worker_load_ratio",
@@ -108,6 +111,7 @@ export const workerMetrics = group((registry) => ({
   }),
 }));
 
+/** A caller's calls, attempts and verdicts on the instances it uses. */
 export const peerMetrics = group((registry) => ({
   requestDuration: new Histogram({
     name: "zmesh_peer_request_duration_seconds",

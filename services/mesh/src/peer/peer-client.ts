@@ -46,6 +46,15 @@ type Settled = { attempt: PeerAttempt; outcome: AttemptOutcome } | { overdue: Pe
  * of choice at once, and a retryable (idempotent) job is hedged on another instance meanwhile. BUSY
  * is always retried elsewhere (the job never ran); timeouts and dropped connections only for jobs
  * marked retryable.
+ *
+ * @example
+ * const peers = new PeerClient({ mapperEndpoint: "tcp://127.0.0.1:5555" });
+ * const frame = await peers.call("image-worker", "render", Buffer.from("{}"), {
+ *   timeoutMs: 1000,
+ *   retryable: true, // a render has no side effect: it may be hedged or retried elsewhere
+ * });
+ * console.log(frame.servedBy, frame.payload.byteLength);
+ * peers.close();
  */
 export class PeerClient {
   readonly directory = new DirectoryCache();

@@ -21,12 +21,19 @@ export interface CallResult extends JobResult {
   durationMs: number;
 }
 
+/** How one call through the mesh is made. */
 export interface CallOptions {
+  /** The call's deadline, in ms from now: every attempt, retry and hedge fits within it. */
   timeoutMs?: number;
-  /** The job is safe to run twice: it may be retried on another instance after a timeout or disconnect. */
+  /**
+   * The job is idempotent (safe to run twice): it may be hedged on another instance when the first
+   * is slower than it usually is, and retried elsewhere after a timeout or disconnect.
+   */
   retryable?: boolean;
+  /** Instances one call may try, hedges included (default 3). */
   maxAttempts?: number;
   contentType?: string;
+  /** The request id that follows the job across hops (a new one if absent). */
   traceId?: string;
 }
 
@@ -65,10 +72,12 @@ export type JobDefinition = JobLimits &
 
 export const JSON_CONTENT_TYPE = "application/json";
 
+/** A job result holding `value` as JSON. */
 export function jsonResult(value: unknown): JobResult {
   return { payload: Buffer.from(JSON.stringify(value)), contentType: JSON_CONTENT_TYPE };
 }
 
+/** A JSON payload read back (throws on invalid JSON: a handler's throw becomes JOB_FAILED). */
 export function parseJson<T = unknown>(payload: Uint8Array): T {
   return JSON.parse(
     Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8"),

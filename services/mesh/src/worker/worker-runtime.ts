@@ -49,6 +49,20 @@ export interface WorkerRuntime {
   drain(timeoutMs: number): Promise<boolean>;
 }
 
+/**
+ * Serves `jobs` as one instance of `service`: binds a ROUTER for REQUESTs, registers with the mapper
+ * and heartbeats its load. Each job type has a bounded queue; past it the worker answers BUSY.
+ *
+ * @example
+ * const worker = await startWorker({
+ *   service: "echo",
+ *   mapperEndpoint: "tcp://127.0.0.1:5555",
+ *   jobs: { echo: { concurrency: 8, queueCapacity: 64, run: (request) => request } },
+ * });
+ * await worker.registered;
+ * // ... on SIGTERM:
+ * await worker.drain(10_000);
+ */
 export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime> {
   const { service, mapperEndpoint } = options;
   const instanceId =

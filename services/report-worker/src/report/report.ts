@@ -53,6 +53,10 @@ export function recordSample(history: readonly Sample[], sample: Sample, windowM
   return [...history.filter((s) => s.at > sample.at - windowMs), sample];
 }
 
+/**
+ * The report over the last `windowMs` of samples, as of `now`: per service and instance, load now,
+ * mean and max, jobs served and refused, and each instance's share of its service's jobs. Pure.
+ */
 export function buildReport(history: readonly Sample[], windowMs: number, now: number): Report {
   const series = new Map<string, InstanceSample[]>();
   for (const sample of history) {
