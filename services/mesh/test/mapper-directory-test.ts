@@ -4,32 +4,43 @@ import { decode, encode } from "../src/protocol/mod.js";
 import {
   jsonRequest,
   MAPPER_SCRIPT,
+  mapperBindEnv,
   ServiceProcess,
   startEchoWorker,
   startMapperProcess,
+  TRANSPORTS,
+  type Transport,
   useCleanup,
   waitFor,
+  workerBindEnv,
 } from "../testing/mod.js";
 
 const INTERVAL = 500;
 const { group, closeLater } = useCleanup();
 
-async function mesh(workers: number) {
+/** A mapper and `workers` echo workers, every socket (control, events, jobs) over `transport`. */
+async function mesh(transport: Transport, workers: number) {
   const { mapper, endpoint } = group.add(
-    await startMapperProcess({ HEARTBEAT_INTERVAL_MS: String(INTERVAL) }),
+    await startMapperProcess({ HEARTBEAT_INTERVAL_MS: String(INTERVAL), ...mapperBindEnv(transport) }),
   );
   const started = [];
   for (let i = 0; i < workers; i++) {
-    started.push(group.add(await startEchoWorker(endpoint, { HEARTBEAT_INTERVAL_MS: String(INTERVAL) })));
+    const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL), ...workerBindEnv(transport) };
+    started.push(group.add(await startEchoWorker(endpoint, env)));
   }
   const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint }));
   await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
   return { mapper, endpoint, workers: started, client: peers };
 }
 
-describe("mapper directory", () => {
+describe.each(TRANSPORTS)("mapper directory over %s", (transport) => {
   it("lists registered workers with their endpoint, load and state", async () => {
-    const { workers, client } = await mesh(2);
+    const { mapper, endpoint, workers, client } = await mesh(transport, 2);
+    // Every socket really is on this transport, the events socket the watcher followed included.
+    const { eventsEndpoint } = await mapper.waitForLog("mapper listening");
+    expect([endpoint, String(eventsEndpoint), ...workers.map((w) => w.endpoint)]).toEqual(
+      Array(4).fill(expect.stringMatching(new RegExp(`^${transport}://`))),
+    );
     const listed = client.directory
       .instances("echo")
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
@@ -44,7 +55,7 @@ describe("mapper directory", () => {
   });
 
   it("expires a SIGKILLed worker after missed heartbeats and publishes the change", async () => {
-    const { mapper, workers, client } = await mesh(2);
+    const { mapper, workers, client } = await mesh(transport, 2);
     const [victim] = workers;
     if (!victim) throw new Error("no worker");
     const killedAt = Date.now();
@@ -61,14 +72,20 @@ describe("mapper directory", () => {
   });
 
   it("removes a worker at once when it deregisters on SIGTERM", async () => {
-    const { mapper, workers } = await mesh(1);
+    const { mapper, workers, client } = await mesh(transport, 1);
     workers[0]?.worker.kill("SIGTERM");
     await mapper.waitForLog("instance deregistered", 2 * INTERVAL);
+    // Callers hear of it from the CHANGE, well before the three intervals an expiry would take.
+    await waitFor(
+      "the watcher to drop the worker",
+      () => client.directory.instances("echo").length === 0,
+      2 * INTERVAL,
+    );
     expect(mapper.logs.some((line) => line.message === "instance expired")).toBe(false);
   });
 
   it("answers malformed messages with ERROR, counts them, and keeps serving", async () => {
-    const { mapper, endpoint, client } = await mesh(1);
+    const { mapper, endpoint, client } = await mesh(transport, 1);
     const raw = new Dealer({ linger: 0, receiveTimeout: 2000 });
     raw.connect(endpoint);
     try {
@@ -108,7 +125,9 @@ describe("mapper directory", () => {
       /zmesh_malformed_messages_total\{socket="mapper",reason="UNKNOWN_TYPE",service="mapper"\} 1/,
     );
   });
+});
 
+describe("mapper settings", () => {
   it("refuses to start with a bad setting, naming the variable and what it allows", async () => {
     const mapper = group.add({
       mapper: new ServiceProcess(MAPPER_SCRIPT, { HEARTBEAT_INTERVAL_MS: "soon", MAPPER_BIND: "http://x" }),

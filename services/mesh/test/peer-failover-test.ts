@@ -1,5 +1,15 @@
 import { PeerClient, parseJson } from "../src/mod.js";
-import { startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
+import {
+  bindEndpoint,
+  mapperBindEnv,
+  startEchoWorker,
+  startMapperProcess,
+  TRANSPORTS,
+  type Transport,
+  useCleanup,
+  waitFor,
+  workerBindEnv,
+} from "../testing/mod.js";
 
 const INTERVAL = 500;
 const { group, closeLater } = useCleanup();
@@ -7,10 +17,12 @@ const { group, closeLater } = useCleanup();
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
 
-async function mesh(workers: number, port = 0) {
-  const { mapper, endpoint } = group.add(await startMapperProcess(env, port));
+/** A mapper, `workers` echo workers and a client, every socket (control, events, jobs) over `transport`. */
+async function mesh(transport: Transport, workers: number) {
+  const { mapper, endpoint } = group.add(await startMapperProcess({ ...env, ...mapperBindEnv(transport) }));
   const started = [];
-  for (let i = 0; i < workers; i++) started.push(group.add(await startEchoWorker(endpoint, env)));
+  for (let i = 0; i < workers; i++)
+    started.push(group.add(await startEchoWorker(endpoint, { ...env, ...workerBindEnv(transport) })));
   const peers = closeLater(
     new PeerClient({
       mapperEndpoint: endpoint,
@@ -22,9 +34,10 @@ async function mesh(workers: number, port = 0) {
   return { mapper, endpoint, workers: started, client: peers };
 }
 
-describe("peer failover", () => {
+describe.each(TRANSPORTS)("peer failover over %s", (transport) => {
   it("a worker calls another worker through the mesh, keeping the trace id", async () => {
-    const { client } = await mesh(2);
+    const { client, workers } = await mesh(transport, 2);
+    expect(workers.every((w) => w.endpoint.startsWith(`${transport}://`))).toBe(true);
     const reply = await client.call(
       "echo",
       "relay",
@@ -42,7 +55,7 @@ describe("peer failover", () => {
   });
 
   it("stops routing to a SIGKILLed worker at once, long before the mapper expires it", async () => {
-    const { mapper, workers, client } = await mesh(2);
+    const { mapper, workers, client } = await mesh(transport, 2);
     const [victim, survivor] = workers;
     if (!victim || !survivor) throw new Error("two workers expected");
     const servedBy = new Set<string>();
@@ -66,7 +79,7 @@ describe("peer failover", () => {
   });
 
   it("keeps working from its cache while the mapper is down, and a restarted mapper is whole again within two intervals", async () => {
-    const { mapper, endpoint, workers, client } = await mesh(2);
+    const { mapper, endpoint, workers, client } = await mesh(transport, 2);
     await mapper.stop();
     for (let i = 0; i < 10; i++) {
       const reply = await client.call("echo", "echo", Buffer.from(`ping ${i}`));
@@ -74,10 +87,15 @@ describe("peer failover", () => {
     }
     expect(client.directory.instances("echo")).toHaveLength(2);
 
-    // Same control port, as a restarted container would have; the events port is picked anew (port 0),
-    // which the client finds by asking again once the old one goes quiet.
-    const port = Number(endpoint.split(":").pop());
-    const { mapper: restarted } = group.add(await startMapperProcess(env, port));
+    // Same control endpoint, as a restarted container would have; the events socket is bound anew
+    // (another port or socket file), which the client finds by asking again once the old one goes quiet.
+    const { mapper: restarted } = group.add(
+      await startMapperProcess({
+        ...env,
+        MAPPER_BIND: endpoint,
+        MAPPER_EVENTS_BIND: bindEndpoint(transport, "events"),
+      }),
+    );
     const registrations = await waitFor(
       "both workers to re-register with the new mapper",
       () => {
