@@ -1,28 +1,22 @@
 // The live page: frames over Socket.IO, the mesh over /api/mesh. Reconnects by itself.
-import { io } from "socket.io-client";
-
-interface Frame {
-  stream: string;
-  seq: number;
-  worker: string;
-  requestedAt: number;
-  renderedAt: number;
-  sentAt: number;
-  jpeg: ArrayBuffer;
-}
-
-interface MeshInstance {
-  id: string;
-  state: "passing" | "warning" | "critical";
-  load: number;
-}
+// The gateway's shapes are imported as types only (tsconfig paths): esbuild erases them.
+import type {
+  ClientToServerEvents,
+  MeshInstance,
+  MeshResponse,
+  ServerToClientEvents,
+} from "@zmesh/gateway/api";
+import { io, type Socket } from "socket.io-client";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const image = $<HTMLImageElement>("frame");
 const connection = $("connection");
 
 // --- the stream ---------------------------------------------------------------------------
-const socket = io({ transports: ["websocket"] });
+// In a browser, binary attachments arrive as ArrayBuffer.
+const socket: Socket<ServerToClientEvents<ArrayBuffer>, ClientToServerEvents> = io({
+  transports: ["websocket"],
+});
 const arrivals: number[] = [];
 let shownUrl: string | undefined;
 
@@ -31,7 +25,7 @@ socket.on("disconnect", () => setConnection("connecting", "reconnecting…"));
 socket.io.on("reconnect_attempt", () => setConnection("connecting", "reconnecting…"));
 socket.on("connect_error", () => setConnection("down", "gateway unreachable, retrying…"));
 
-socket.on("frame", (frame: Frame) => {
+socket.on("frame", (frame) => {
   const now = Date.now();
   const url = URL.createObjectURL(new Blob([frame.jpeg], { type: "image/jpeg" }));
   image.onload = () => {
@@ -58,7 +52,7 @@ function setConnection(kind: "live" | "connecting" | "down", text: string): void
 async function refreshMesh(): Promise<void> {
   try {
     const response = await fetch("/api/mesh");
-    const mesh = (await response.json()) as { services: Record<string, MeshInstance[]> };
+    const mesh = (await response.json()) as MeshResponse;
     renderMesh(mesh.services);
   } catch {
     // The gateway is restarting: the connection badge says so; try again on the next round.

@@ -15,6 +15,7 @@ import { Server } from "socket.io";
 import { ClientLimits } from "./clients/client-limits.js";
 import { refusalReporter } from "./clients/refusals.js";
 import { gatewayConfigSchema } from "./config.js";
+import type { GatewayServer } from "./gateway-io.js";
 import { gatewayMetrics } from "./gateway-metrics.js";
 import { createApp } from "./http/app.js";
 import { readiness } from "./http/readiness.js";
@@ -53,7 +54,7 @@ const app = createApp({
 });
 const server = createServer(app);
 // Binary frames only, no long-polling fallback needed by our client; keep messages small and bounded.
-const io = new Server(server, { maxHttpBufferSize: 16 * 1024, serveClient: false });
+const io: GatewayServer = new Server(server, { maxHttpBufferSize: 16 * 1024, serveClient: false });
 const limits = new ClientLimits({
   maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
   subscribeRatePerS: config.SUBSCRIBE_RATE_PER_S,

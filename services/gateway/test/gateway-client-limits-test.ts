@@ -1,15 +1,10 @@
 import { startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
-import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import type { Refusal } from "../src/clients/client-limits.js";
-import type { FrameEvent } from "../src/streams/frame-stream.js";
-import type { StreamsSummary } from "../src/streams/stream-hub.js";
-import type { SubscribeAnswer } from "../src/streams/subscription.js";
+import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
+import type { ConnectError, FrameEvent, MeshResponse, Refusal, SubscribeAnswer } from "../src/gateway-api.js";
+import { useGatewayClients } from "./support/gateway-clients.js";
 
 const cleanup = useCleanup();
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+const open = useGatewayClients();
 
 const LIMITS = { MAX_CONNECTIONS_PER_ADDRESS: "4", SUBSCRIBE_RATE_PER_S: "1", SUBSCRIBE_BURST: "3" };
 
@@ -18,17 +13,14 @@ function connect(base: string, localAddress: string) {
   const frames: FrameEvent[] = [];
   // localAddress reaches the `ws` transport under Node, though socket.io-client's types omit it.
   const options: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
-    transports: ["websocket"],
-    forceNew: true,
     reconnection: false,
     localAddress,
   };
-  const socket = io(base, options);
-  sockets.push(socket);
-  socket.on("frame", (frame: FrameEvent) => frames.push(frame));
+  const socket = open(base, options);
+  socket.on("frame", (frame) => frames.push(frame));
   const outcome = new Promise<{ connected: true } | { connected: false; refusal: Refusal }>((resolve) => {
     socket.once("connect", () => resolve({ connected: true }));
-    socket.once("connect_error", (error: Error & { data?: Refusal }) =>
+    socket.once("connect_error", (error: ConnectError) =>
       resolve({ connected: false, refusal: error.data as Refusal }),
     );
   });
@@ -66,8 +58,8 @@ describe("gateway client limits", () => {
     const answers = await Promise.all(
       admitted.map((client, i) => client.socket.emitWithAck("subscribe", { stream: `greedy-${i}`, fps: 30 })),
     );
-    expect(answers.every((a: SubscribeAnswer) => a.ok)).toBe(true);
-    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as StreamsSummary;
+    expect(answers.every((a) => a.ok)).toBe(true);
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
     expect(mesh.renderLoops.map((l) => [l.fps, l.streams]).sort()).toEqual([
       [10, 1],
       [30, 4],
@@ -114,9 +106,10 @@ describe("gateway client limits", () => {
       reason: "subscribe_rate",
       error: "too many subscribes: at most 1 a second (burst 3)",
     });
-    // Subscribes without an ack are answered with an event.
+    // Subscribes without an ack (outside the typed events: an untyped client) are answered with an event.
     const event = new Promise((resolve) => client.socket.once("subscribe:error", resolve));
-    client.socket.emit("subscribe", { stream: "no-ack", fps: 5 });
+    const untyped: Socket = client.socket;
+    untyped.emit("subscribe", { stream: "no-ack", fps: 5 });
     expect(await event).toMatchObject({ ok: false, reason: "subscribe_rate" });
 
     const last = accepted.at(-1) as { stream: string };
@@ -132,7 +125,7 @@ describe("gateway client limits", () => {
     const again = await waitFor(
       "a subscribe accepted again",
       async () => {
-        const answer: SubscribeAnswer = await client.socket.emitWithAck("subscribe", {
+        const answer = await client.socket.emitWithAck("subscribe", {
           stream: "later",
           fps: 5,
         });

@@ -1,19 +1,14 @@
 import { startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
-import { io, type Socket } from "socket.io-client";
-import type { FrameEvent } from "../src/streams/frame-stream.js";
-import type { StreamsSummary } from "../src/streams/stream-hub.js";
+import type { FrameEvent, MeshResponse } from "../src/gateway-api.js";
+import { useGatewayClients } from "./support/gateway-clients.js";
 
 const cleanup = useCleanup();
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+const open = useGatewayClients();
 
 async function viewer(base: string, stream: string, fps: number) {
   const frames: FrameEvent[] = [];
-  const socket = io(base, { transports: ["websocket"], forceNew: true });
-  sockets.push(socket);
-  socket.on("frame", (frame: FrameEvent) => frame.stream === stream && frames.push(frame));
+  const socket = open(base);
+  socket.on("frame", (frame) => frame.stream === stream && frames.push(frame));
   expect(await socket.emitWithAck("subscribe", { stream, fps })).toEqual({ ok: true, stream, fps });
   return { socket, frames };
 }
@@ -31,9 +26,7 @@ async function gatewayRenders(base: string): Promise<number> {
 
 /** Jobs the image workers say they served, from their heartbeats as /api/mesh shows them. */
 async function workersServed(base: string): Promise<number> {
-  const mesh = (await (await fetch(`${base}/api/mesh?service=image-worker`)).json()) as {
-    services: Record<string, { served: number }[]>;
-  };
+  const mesh = (await (await fetch(`${base}/api/mesh?service=image-worker`)).json()) as MeshResponse;
   return (mesh.services["image-worker"] ?? []).reduce((sum, i) => sum + i.served, 0);
 }
 
@@ -42,7 +35,7 @@ describe("gateway shared render", () => {
     const { base } = await startSystem(cleanup, { STREAM_FPS: "10" });
     const a = await viewer(base, "alpha-room", 7);
     const b = await viewer(base, "beta-room", 7);
-    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as StreamsSummary;
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
     // The default stream lost its viewers to the subscribes: one loop is left, at 7 fps.
     expect(mesh.renderLoops).toEqual([{ fps: 7, streams: 2, renders: expect.any(Number) }]);
     expect(mesh.streams).toEqual({
@@ -58,9 +51,10 @@ describe("gateway shared render", () => {
     expect(new Set(a.frames.map((f) => f.stream))).toEqual(new Set(["alpha-room"]));
     expect(new Set(b.frames.map((f) => f.stream))).toEqual(new Set(["beta-room"]));
 
-    for (const socket of sockets) socket.close();
+    a.socket.close();
+    b.socket.close();
     await waitFor("the render loop to stop", async () => {
-      const summary = (await (await fetch(`${base}/api/mesh`)).json()) as StreamsSummary;
+      const summary = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
       return summary.renderLoops.length === 0;
     });
     // The workers' own job counts reach the gateway's renders (a hedged render may count twice),
@@ -84,7 +78,7 @@ describe("gateway shared render", () => {
     await Promise.all(
       Array.from({ length: 12 }, (_, i) => viewer(base, `s-${i}`, [2, 5, 10][i % 3] as number)),
     );
-    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as StreamsSummary;
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
     expect(mesh.renderLoops.map((l) => [l.fps, l.streams]).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0))).toEqual(
       [
         [2, 4],

@@ -1,21 +1,17 @@
 import { startSystem as startSystem_, useCleanup, waitFor } from "@zmesh/mesh/testing";
 import sharp from "sharp";
-import { io, type Socket } from "socket.io-client";
-import type { FrameEvent as Frame } from "../src/streams/frame-stream.js";
+import type { FrameEvent, MeshResponse, SubscribeRefused } from "../src/gateway-api.js";
+import { useGatewayClients } from "./support/gateway-clients.js";
 
 const cleanup = useCleanup();
-let socket: Socket | undefined;
-afterEach(() => {
-  socket?.close();
-  socket = undefined;
-});
+const open = useGatewayClients();
 
 const startSystem = () => startSystem_(cleanup, { STREAM_FPS: "20" });
 
 function watch(base: string) {
-  const frames: Frame[] = [];
-  socket = io(base, { transports: ["websocket"] });
-  socket.on("frame", (frame: Frame) => frames.push({ ...frame, jpeg: Buffer.from(frame.jpeg) }));
+  const frames: FrameEvent[] = [];
+  const socket = open(base);
+  socket.on("frame", (frame) => frames.push({ ...frame, jpeg: Buffer.from(frame.jpeg) }));
   return { frames, socket };
 }
 
@@ -63,7 +59,7 @@ describe("gateway streaming", () => {
     await waitFor("first frame", () => frames.length > 0);
     const bad = await socket.emitWithAck("subscribe", { stream: "NOT OK", fps: 1000 });
     expect(bad).toEqual({ ok: false, error: expect.stringContaining("fps: at most 30") });
-    expect(bad.error).toContain("stream: 1-32 of a-z");
+    expect((bad as SubscribeRefused).error).toContain("stream: 1-32 of a-z");
     const count = frames.length;
     await waitFor("frames after the bad subscribe", () => frames.length > count + 3);
     expect(frames.every((f) => f.stream === "main")).toBe(true);
@@ -114,10 +110,7 @@ describe("gateway streaming", () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, reasons: [], mapper: true, imageWorkers: 2 });
-    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as {
-      services: Record<string, { id: string; state: string; load: number }[]>;
-      summary: Record<string, { instances: number }>;
-    };
+    const mesh = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
     expect(mesh.summary["image-worker"]?.instances).toBe(2);
     expect(mesh.services["image-worker"]?.map((i) => i.id).sort()).toEqual([
       "image-worker-alpha",

@@ -1,15 +1,24 @@
 import type { Logger } from "@zmesh/mesh";
 import type { Counter } from "prom-client";
+import type { RefusalReason } from "../gateway-api.js";
 
-/** Why a client was refused: the `reason` label of zmesh_gateway_refusals_total. */
-export const REFUSAL_REASONS = ["connections_per_address", "subscribe_rate"] as const;
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** Each reason once, as keys the compiler holds to RefusalReason: none missing, none extra. */
+const EVERY_REASON: Record<RefusalReason, true> = { connections_per_address: true, subscribe_rate: true };
+
+/** Every value of RefusalReason: the `reason` labels of zmesh_gateway_refusals_total. */
+export const REFUSAL_REASONS = Object.keys(EVERY_REASON) as RefusalReason[];
 
 const LOG_EVERY_MS = 10_000;
 
 /**
  * Counts every refusal and logs it, at most once per reason and window with the number held back,
  * so a client hammering the gateway cannot flood its logs.
+ *
+ * @example
+ * ```ts
+ * const onRefused = refusalReporter(metrics.refusals, logger);
+ * onRefused("subscribe_rate", "203.0.113.7"); // counted; logged unless this reason was logged < 10 s ago
+ * ```
  */
 export function refusalReporter(
   counter: Counter<"reason">,

@@ -1,10 +1,17 @@
 import { CallFailure, MeshError, type PeerClient } from "@zmesh/mesh";
 import express, { type Express } from "express";
 import type { Registry } from "prom-client";
-import type { StreamsSummary } from "../streams/stream-hub.js";
+import type {
+  ApiError,
+  Health,
+  MeshResponse,
+  Readiness,
+  ReportFormat,
+  StreamsSummary,
+} from "../gateway-api.js";
 import { meshQuerySchema, meshView } from "./mesh-view.js";
-import type { Readiness } from "./readiness.js";
 
+/** What the HTTP face serves from. */
 export interface AppOptions {
   peers: PeerClient;
   registry: Registry;
@@ -15,15 +22,25 @@ export interface AppOptions {
   readiness: () => Readiness;
 }
 
-const REPORT_FORMATS = new Set(["json", "csv", "png"]);
+const REPORT_FORMATS = new Set<string>(["json", "csv", "png"] satisfies ReportFormat[]);
 
-/** The gateway's HTTP face: the web client, health, the mesh as JSON, reports, metrics. */
+/**
+ * The gateway's HTTP face: the web client, health, the mesh as JSON, reports, metrics. Every JSON
+ * body is a shape of gateway-api.ts.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ peers, registry: register, webRoot, streams: () => hub.summary(),
+ *   readiness: () => readiness({ now: Date.now(), ...inputs }) });
+ * createServer(app).listen(8080);
+ * ```
+ */
 export function createApp({ peers, registry, webRoot, streams, readiness }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
 
   app.get("/healthz", (_request, response) => {
-    response.json({ status: "ok" });
+    response.json({ status: "ok" } satisfies Health);
   });
 
   app.get("/readyz", (_request, response) => {
@@ -35,17 +52,19 @@ export function createApp({ peers, registry, webRoot, streams, readiness }: AppO
   app.get("/api/mesh", (request, response) => {
     const query = meshQuerySchema.safeParse(request.query);
     if (!query.success) {
-      response.status(400).json({ error: query.error.issues.map((issue) => issue.message).join("; ") });
+      const body: ApiError = { error: query.error.issues.map((issue) => issue.message).join("; ") };
+      response.status(400).json(body);
       return;
     }
-    response.json({ ...meshView(peers.directory, query.data), ...streams() });
+    response.json({ ...meshView(peers.directory, query.data), ...streams() } satisfies MeshResponse);
   });
 
   // The latest report from the report worker, as JSON (default), CSV or a PNG chart.
   app.get(["/api/reports/latest", "/api/reports/latest.:format"], async (request, response) => {
     const { format = "json" } = request.params as { format?: string };
     if (!REPORT_FORMATS.has(format)) {
-      response.status(400).json({ error: `format must be one of ${[...REPORT_FORMATS].join(", ")}` });
+      const body: ApiError = { error: `format must be one of ${[...REPORT_FORMATS].join(", ")}` };
+      response.status(400).json(body);
       return;
     }
     try {
@@ -58,9 +77,8 @@ export function createApp({ peers, registry, webRoot, streams, readiness }: AppO
       response.type(report.contentType).send(Buffer.from(report.payload));
     } catch (error) {
       const code = error instanceof MeshError ? error.code : "ERROR";
-      response
-        .status(code === CallFailure.NO_PEER ? 503 : 502)
-        .json({ error: `report unavailable: ${code}` });
+      const body: ApiError = { error: `report unavailable: ${code}` };
+      response.status(code === CallFailure.NO_PEER ? 503 : 502).json(body);
     }
   });
 

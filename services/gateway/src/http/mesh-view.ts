@@ -1,5 +1,6 @@
 import type { DirectoryCache, HealthState, InstanceRecord } from "@zmesh/mesh";
 import { z } from "zod";
+import type { MeshInstance, MeshView, ServiceSummary } from "../gateway-api.js";
 
 /** The query of GET /api/mesh: one service or all, one page of instances. */
 export const meshQuerySchema = z.object({
@@ -11,40 +12,18 @@ export const meshQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** A checked GET /api/mesh query, defaults filled in. */
 export type MeshQuery = z.infer<typeof meshQuerySchema>;
-
-/** What the web client shows of one instance. */
-export interface MeshInstance {
-  id: string;
-  state: HealthState;
-  load: number;
-  inFlight: number;
-  queued: number;
-  latencyMs: number;
-  served: number;
-  endpoint: string;
-}
-
-/** One service at a glance, whatever its size. */
-export interface ServiceSummary {
-  instances: number;
-  states: Record<HealthState, number>;
-  meanLoad: number;
-  maxLoad: number;
-}
-
-export interface MeshView {
-  epoch: string | null;
-  /** Every service (or the one asked for), summarised. */
-  summary: Record<string, ServiceSummary>;
-  /** One page of instances, grouped by service, services and instance ids in order. */
-  services: Record<string, MeshInstance[]>;
-  page: { offset: number; limit: number; total: number };
-}
 
 /**
  * The directory as GET /api/mesh answers it: a summary per service, and a page of instances, so
  * the answer's size and cost stay small with thousands of instances.
+ *
+ * @example
+ * ```ts
+ * const view = meshView(directory, meshQuerySchema.parse({ service: "image-worker", limit: "50" }));
+ * view.page; // { offset: 0, limit: 50, total: every image worker listed }
+ * ```
  */
 export function meshView(directory: DirectoryCache, query: MeshQuery): MeshView {
   const names = (query.service === undefined ? directory.services() : [query.service]).sort();

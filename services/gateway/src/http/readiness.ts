@@ -1,5 +1,7 @@
+import type { Readiness } from "../gateway-api.js";
 import type { FrameHealthState } from "../streams/frame-health.js";
 
+/** What readiness weighs, gathered at the time of asking. */
 export interface ReadinessInput {
   now: number;
   /** Epoch ms of the mapper's last directory event (0: never). */
@@ -13,22 +15,19 @@ export interface ReadinessInput {
   maxFailedRenders: number;
 }
 
-export interface Readiness {
-  ready: boolean;
-  /** Why not, one sentence per cause (empty when ready). */
-  reasons: string[];
-  mapper: boolean;
-  directoryAgeMs: number | null;
-  imageWorkers: number;
-  failedRenders: number;
-}
-
 /**
  * Whether the gateway can serve frames now. Not ready when the mapper never answered, when its
  * events stopped (the directory may list workers long gone), when no image worker is usable, or
  * when recent renders all failed (workers listed and connected, yet hung or silent). A run of
  * failures stops counting once no render has ended for a stale period: with no viewers there is
  * no evidence either way.
+ *
+ * @example
+ * ```ts
+ * const state = readiness({ now: Date.now(), lastDirectoryEventAt: 0, directoryStaleMs: 5000,
+ *   usableImageWorkers: 2, frames: health.state, maxFailedRenders: 5 });
+ * state.reasons; // ["the mapper has not answered yet"]
+ * ```
  */
 export function readiness(input: ReadinessInput): Readiness {
   const { now, lastDirectoryEventAt, directoryStaleMs, usableImageWorkers, frames } = input;

@@ -1,27 +1,16 @@
 import type { Logger } from "@zmesh/mesh";
 import { MeshError, type PeerClient } from "@zmesh/mesh";
+import type { FrameEvent } from "../gateway-api.js";
 import type { GatewayMetrics } from "../gateway-metrics.js";
 import type { FrameHealth } from "./frame-health.js";
 
-/** What a viewer receives with each `frame` event. */
-export interface FrameEvent extends RenderedFrame {
-  stream: string;
-  /** Epoch ms when the frame was sent to this stream's viewers. */
-  sentAt: number;
-}
+// Still imported from here by bench/frame-recorder.ts and deploy/chaos: drop once they import gateway-api.js.
+export type { FrameEvent } from "../gateway-api.js";
 
-/** One render, before it is addressed to the streams that share it. */
-export interface RenderedFrame {
-  seq: number;
-  /** The image-worker instance that rendered the frame. */
-  worker: string;
-  /** Epoch ms when the frame was asked for and rendered (reply received). */
-  requestedAt: number;
-  renderedAt: number;
-  /** JPEG bytes, sent as a binary attachment (no base64). */
-  jpeg: Buffer;
-}
+/** One render, before it is addressed to the streams that share it: a `frame` event but for those. */
+export type RenderedFrame = Omit<FrameEvent<Buffer>, "stream" | "sentAt">;
 
+/** Options of a FrameStream. */
 export interface FrameStreamOptions {
   fps: number;
   renderTimeoutMs: number;
@@ -40,6 +29,13 @@ const EMPTY_JSON = Buffer.from("{}");
  * worker, shared by every stream at that fps. A tick that finds the previous render still running,
  * or every worker full, is skipped and counted: frames are never queued, so a slow mesh lowers the
  * frame rate instead of growing latency and memory.
+ *
+ * @example
+ * ```ts
+ * const loop = new FrameStream({ fps: 10, renderTimeoutMs: 1000, peers, metrics, health, logger,
+ *   broadcast: (frame) => io.to("stream:main").volatile.emit("frame", { ...frame, stream: "main", sentAt: Date.now() }) });
+ * loop.stop(); // when its last stream has no viewer left
+ * ```
  */
 export class FrameStream {
   readonly #timer: NodeJS.Timeout;
@@ -52,6 +48,7 @@ export class FrameStream {
     this.#timer = setInterval(() => this.#tick(), Math.round(1000 / options.fps));
   }
 
+  /** The rate of this loop, in frames a second. */
   get fps(): number {
     return this.options.fps;
   }
@@ -61,6 +58,7 @@ export class FrameStream {
     return this.#seq;
   }
 
+  /** Stops the ticks; a render in flight still ends. */
   stop(): void {
     clearInterval(this.#timer);
   }

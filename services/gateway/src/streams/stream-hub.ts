@@ -1,11 +1,13 @@
 import type { Logger, PeerClient } from "@zmesh/mesh";
-import type { Server, Socket } from "socket.io";
 import type { ClientLimits } from "../clients/client-limits.js";
+import type { FrameEvent, StreamsSummary, SubscribeAnswer } from "../gateway-api.js";
+import type { GatewayServer, GatewaySocket } from "../gateway-io.js";
 import type { GatewayMetrics } from "../gateway-metrics.js";
 import type { FrameHealth } from "./frame-health.js";
-import { type FrameEvent, FrameStream, type RenderedFrame } from "./frame-stream.js";
-import { type SubscribeAnswer, subscriptionSchema } from "./subscription.js";
+import { FrameStream, type RenderedFrame } from "./frame-stream.js";
+import { subscriptionSchema } from "./subscription.js";
 
+/** Options of a StreamHub, from the gateway's settings and its parts. */
 export interface StreamHubOptions {
   defaultStream: string;
   defaultFps: number;
@@ -18,12 +20,6 @@ export interface StreamHubOptions {
   logger: Logger;
 }
 
-/** Streams with viewers now, and the render loops feeding them. */
-export interface StreamsSummary {
-  streams: Record<string, { fps: number; viewers: number }>;
-  renderLoops: { fps: number; streams: number; renders: number }[];
-}
-
 const room = (stream: string) => `stream:${stream}`;
 
 /**
@@ -32,6 +28,14 @@ const room = (stream: string) => `stream:${stream}`;
  * the last, so render cost is bounded by the number of distinct fps values, whatever clients ask.
  * Frames go out as volatile emits: a viewer still flushing the previous frame misses this one
  * instead of piling up frames in the gateway's memory.
+ *
+ * @example
+ * ```ts
+ * const hub = new StreamHub(io, { defaultStream: "main", defaultFps: 10, maxFps: 30, renderTimeoutMs: 1000,
+ *   peers, limits, metrics, health, logger });
+ * const app = createApp({ ...others, streams: () => hub.summary() }); // in GET /api/mesh
+ * hub.close(); // on shutdown, before io.close()
+ * ```
  */
 export class StreamHub {
   readonly #streams = new Map<string, { fps: number; viewers: number }>();
@@ -39,13 +43,14 @@ export class StreamHub {
   readonly #schema;
 
   constructor(
-    private readonly io: Server,
+    private readonly io: GatewayServer,
     private readonly options: StreamHubOptions,
   ) {
     this.#schema = subscriptionSchema(options.maxFps);
     io.on("connection", (socket) => this.#connected(socket));
   }
 
+  /** The streams watched now and the render loops feeding them (part of GET /api/mesh). */
   summary(): StreamsSummary {
     return {
       streams: Object.fromEntries(this.#streams),
@@ -57,6 +62,7 @@ export class StreamHub {
     };
   }
 
+  /** Stops every render loop and forgets every stream (the sockets are Socket.IO's to close). */
   close(): void {
     for (const { stream } of this.#loops.values()) stream.stop();
     this.#loops.clear();
@@ -64,14 +70,16 @@ export class StreamHub {
     this.options.metrics.renderLoops.set(0);
   }
 
-  #connected(socket: Socket): void {
+  #connected(socket: GatewaySocket): void {
     if (!this.options.limits.admit(socket)) return;
     this.options.metrics.viewers.inc();
     this.#watch(socket, this.options.defaultStream, this.options.defaultFps);
-    socket.on("subscribe", (input: unknown, ack?: unknown) => {
+    // Typed as the client should send it, taken as unknown: a client's message is a claim.
+    socket.on("subscribe", (input: unknown, ack: unknown) => {
       const answer = this.#subscribe(socket, input);
       if (typeof ack === "function") ack(answer);
-      else socket.emit(answer.ok ? "subscribed" : "subscribe:error", answer);
+      else if (answer.ok) socket.emit("subscribed", answer);
+      else socket.emit("subscribe:error", answer);
     });
     socket.on("disconnect", () => {
       this.options.metrics.viewers.dec();
@@ -79,7 +87,7 @@ export class StreamHub {
     });
   }
 
-  #subscribe(socket: Socket, input: unknown): SubscribeAnswer {
+  #subscribe(socket: GatewaySocket, input: unknown): SubscribeAnswer {
     // Checked before parsing: a flood of bad input costs as much as a flood of good input.
     const refusal = this.options.limits.checkSubscribe(socket);
     if (refusal) return { ok: false, ...refusal };
@@ -92,7 +100,7 @@ export class StreamHub {
   }
 
   /** Moves the socket to `name`, creating the stream at `fps` if nobody watches it yet; returns its fps. */
-  #watch(socket: Socket, name: string, fps: number): number {
+  #watch(socket: GatewaySocket, name: string, fps: number): number {
     if (socket.data.stream === name) return this.#streams.get(name)?.fps ?? fps;
     this.#leave(socket);
     let entry = this.#streams.get(name);
@@ -107,8 +115,8 @@ export class StreamHub {
     return entry.fps;
   }
 
-  #leave(socket: Socket): void {
-    const name = socket.data.stream as string | undefined;
+  #leave(socket: GatewaySocket): void {
+    const name = socket.data.stream;
     if (name === undefined) return;
     socket.data.stream = undefined;
     void socket.leave(room(name));

@@ -1,7 +1,16 @@
 import { z } from "zod";
-import type { RefusalReason } from "../clients/refusals.js";
+import type { SubscribeRequest } from "../gateway-api.js";
 
-/** What a client may send with `subscribe`: checked before anything else happens. */
+/**
+ * What a client may send with `subscribe` (a SubscribeRequest), checked before anything else
+ * happens: the event's type says what a client should send, this says what it did.
+ *
+ * @example
+ * ```ts
+ * const parsed = subscriptionSchema(30).safeParse({ stream: "main", fps: 60 });
+ * parsed.success; // false: "fps: at most 30"
+ * ```
+ */
 export function subscriptionSchema(maxFps: number) {
   return z.object({
     stream: z.string().regex(/^[a-z0-9-]{1,32}$/, "stream: 1-32 of a-z, 0-9 and '-'"),
@@ -11,12 +20,5 @@ export function subscriptionSchema(maxFps: number) {
       .min(1, "fps: at least 1")
       .max(maxFps, `fps: at most ${maxFps}`)
       .optional(),
-  });
+  }) satisfies z.ZodType<SubscribeRequest>;
 }
-
-export type Subscription = z.infer<ReturnType<typeof subscriptionSchema>>;
-
-/** The answer to `subscribe`; a refusal by a client limit names its reason. */
-export type SubscribeAnswer =
-  | { ok: true; stream: string; fps: number }
-  | { ok: false; error: string; reason?: RefusalReason };
