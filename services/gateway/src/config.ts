@@ -35,4 +35,5 @@ export const gatewayConfigSchema = z.object({
   READY_FAILED_RENDERS: intSetting(1, 1000, 5),
 });
 
+/** The gateway's settings, checked and with their defaults. */
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

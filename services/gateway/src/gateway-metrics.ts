@@ -47,4 +47,5 @@ export function gatewayMetrics(registry: Registry) {
   return metrics;
 }
 
+/** The gateway's metrics, by name (see gatewayMetrics). */
 export type GatewayMetrics = ReturnType<typeof gatewayMetrics>;

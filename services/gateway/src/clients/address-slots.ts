@@ -12,6 +12,7 @@ export class AddressSlots {
     return true;
   }
 
+  /** Gives back a slot of `address` (taken by `acquire`). */
   release(address: string): void {
     const held = this.#held.get(address) ?? 0;
     if (held <= 1) this.#held.delete(address);

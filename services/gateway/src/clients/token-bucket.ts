@@ -1,6 +1,13 @@
 /**
  * A token bucket: `burst` actions at once, then `ratePerS` a second. Refilled lazily on each take,
  * so an idle client costs nothing.
+ *
+ * @example
+ * ```ts
+ * const bucket = new TokenBucket(2, 3, 0); // 2 a second, bursts of 3
+ * [0, 0, 0, 0].map((at) => bucket.take(at)); // [true, true, true, false]
+ * bucket.take(500); // true: one token back after half a second
+ * ```
  */
 export class TokenBucket {
   #tokens: number;

@@ -13,16 +13,19 @@ export class FrameHealth {
   #consecutiveFailures = 0;
   #lastOutcomeAt = 0;
 
+  /** A render came back: the run of failures ends. */
   recordSuccess(now = Date.now()): void {
     this.#consecutiveFailures = 0;
     this.#lastOutcomeAt = now;
   }
 
+  /** A render failed (busy, no peer, timeout or error): the run of failures grows. */
   recordFailure(now = Date.now()): void {
     this.#consecutiveFailures++;
     this.#lastOutcomeAt = now;
   }
 
+  /** Where renders stand now, for readiness. */
   get state(): FrameHealthState {
     return { consecutiveFailures: this.#consecutiveFailures, lastOutcomeAt: this.#lastOutcomeAt };
   }
