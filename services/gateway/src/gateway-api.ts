@@ -5,6 +5,8 @@
  *
  * Types only, imported with `import type`: the web client type-checks this file with the browser's
  * libraries (no Node types) and esbuild erases the import, so nothing here may need Node or run.
+ * Its own imports are types too; HealthState comes from @zmesh/mesh's built declarations, so
+ * `npx tsc -p web-client` runs after `npx tsc -b`.
  *
  * @example A typed client (in the browser, frames arrive as ArrayBuffer)
  * ```ts
