@@ -74,7 +74,8 @@ describe.each(TRANSPORTS)("mapper directory over %s", (transport) => {
   it("removes a worker at once when it deregisters on SIGTERM", async () => {
     const { mapper, workers, client } = await mesh(transport, 1);
     workers[0]?.worker.kill("SIGTERM");
-    await mapper.waitForLog("instance deregistered", 2 * INTERVAL);
+    const deregistered = await mapper.waitForLog("instance deregistered", 2 * INTERVAL);
+    expect(deregistered.member).toBe(workers[0]?.instanceId);
     // Callers hear of it from the CHANGE, well before the three intervals an expiry would take.
     await waitFor(
       "the watcher to drop the worker",

@@ -103,6 +103,7 @@ describe("a mapper sent hostile records", () => {
 
     const directory = await closeLater(new MapperClient(endpoint)).list();
     expect(directory.length).toBeGreaterThan(0);
+    expect(directory.some((record) => record.metricsAddress !== undefined)).toBe(true);
     for (const record of directory) {
       expect(dialableEndpointProblem(record.endpoint)).toBeUndefined();
       if (record.metricsAddress !== undefined) expect(hostPortProblem(record.metricsAddress)).toBeUndefined();

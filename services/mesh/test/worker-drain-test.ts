@@ -7,7 +7,7 @@ const { group } = useCleanup();
 describe("worker drain on SIGTERM", () => {
   it("deregisters, refuses new work with BUSY, finishes jobs in flight, and exits 0", async () => {
     const { mapper, endpoint: mapperEndpoint } = group.add(await startMapperProcess());
-    const { worker, endpoint } = group.add(
+    const { worker, endpoint, instanceId } = group.add(
       await startEchoWorker(mapperEndpoint, {
         SLEEP_CONCURRENCY: "3",
         SLEEP_QUEUE: "0",
@@ -46,9 +46,12 @@ describe("worker drain on SIGTERM", () => {
       raw.close();
     }
     expect(await worker.exited).toEqual({ code: 0, signal: null });
-    await waitFor("the mapper to log the deregistration", () =>
-      mapper.logs.some((l) => l.message === "instance deregistered"),
+    const deregistered = await waitFor("the mapper to log the deregistration", () =>
+      mapper.logs.find((l) => l.message === "instance deregistered"),
     );
+    expect(deregistered.member).toBe(instanceId);
+    // The worker heard the mapper's ACK before it exited: DEREGISTER went first, not a guess.
+    expect(worker.logs.some((l) => l.message === "deregistered")).toBe(true);
     expect(mapper.logs.some((l) => l.message === "instance expired")).toBe(false);
   });
 
