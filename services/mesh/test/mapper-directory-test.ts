@@ -41,9 +41,9 @@ describe.each(TRANSPORTS)("mapper directory over %s", (transport) => {
     expect([endpoint, String(eventsEndpoint), ...workers.map((w) => w.endpoint)]).toEqual(
       Array(4).fill(expect.stringMatching(new RegExp(`^${transport}://`))),
     );
-    const listed = client.directory
-      .instances("echo")
-      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    const listed = [...client.directory.instances("echo")].sort((a, b) =>
+      a.instanceId.localeCompare(b.instanceId),
+    );
     const expected = workers
       .map((w) => ({ instanceId: w.instanceId, endpoint: w.endpoint }))
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));

@@ -1,4 +1,5 @@
 import { Subscriber } from "zeromq";
+import { CallFailure, MeshError } from "../errors.js";
 import { LogThrottle } from "../observability/log-throttle.js";
 import type { Logger } from "../observability/logger.js";
 import { type DecodeFailure, type DirectoryChange, decode, type Message } from "../protocol/mod.js";
@@ -58,7 +59,7 @@ export class DirectoryWatcher {
     const staleAfterMs = options.staleAfterMs ?? 3000;
     this.#staleTimer = setInterval(() => {
       if (this.#eventsEndpoint && Date.now() - this.#lastEventAt > staleAfterMs)
-        void this.#refetch(staleAfterMs);
+        this.#refetch(staleAfterMs).catch((error: unknown) => this.#logFailure("refetch", error));
     }, staleAfterMs);
     this.#staleTimer.unref();
   }
@@ -84,18 +85,31 @@ export class DirectoryWatcher {
         this.#follow(eventsEndpointOf(mapperEndpoint, directory));
         return;
       } catch (error) {
+        if (!(error instanceof MeshError)) {
+          // Not the mapper being away: its answer, or ours, is wrong. Say so, and do not spin on it.
+          this.#logFailure("first fetch", error);
+          await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+          continue;
+        }
         logger.warn("mapper not answering, asking again", { mapperEndpoint, error: String(error) });
+        // A timeout has waited already; a request that failed at once waits before the next.
+        if (error.code !== CallFailure.TIMEOUT)
+          await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
       }
     }
   }
 
   /**
    * The events have gone quiet: ask the mapper again. Merged, not applied, since a mapper that just
-   * restarted does not yet know every member. Silently does nothing while the mapper is down.
+   * restarted does not yet know every member. Silently does nothing while the mapper is down (a
+   * MeshError: no answer, or the channel closed); any other failure rejects, for the caller to log.
    */
   async #refetch(timeoutMs: number): Promise<void> {
     const { control, mapperEndpoint, cache, logger } = this.options;
-    const directory = await fetchDirectory(control, timeoutMs).catch(() => undefined);
+    const directory = await fetchDirectory(control, timeoutMs).catch((error: unknown) => {
+      if (error instanceof MeshError) return undefined;
+      throw error;
+    });
     if (directory === undefined || this.#closed) return;
     this.#apply(cache.applySnapshot({ ...directory, partial: true }));
     const eventsEndpoint = eventsEndpointOf(mapperEndpoint, directory);
@@ -155,9 +169,14 @@ export class DirectoryWatcher {
     try {
       step();
     } catch (error) {
-      this.#failures.log(what, (heldBack) =>
-        this.options.logger.error("directory watcher step failed", { what, error: String(error), heldBack }),
-      );
+      this.#logFailure(what, error);
     }
+  }
+
+  /** One error line per kind of failure per window, with the number held back. */
+  #logFailure(what: string, error: unknown): void {
+    this.#failures.log(what, (heldBack) =>
+      this.options.logger.error("directory watcher step failed", { what, error: String(error), heldBack }),
+    );
   }
 }
