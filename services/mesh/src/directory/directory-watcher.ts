@@ -38,6 +38,7 @@ export interface DirectoryWatcherOptions {
  */
 export class DirectoryWatcher {
   readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
+  /** Resolves once the whole directory has been fetched into the cache (it retries until then). */
   readonly ready: Promise<void>;
   /** Resolves on the first event from the mapper's PUB socket: from then on no change is missed. */
   readonly subscribed: Promise<void>;

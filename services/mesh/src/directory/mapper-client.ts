@@ -22,6 +22,7 @@ export class MapperClient {
   readonly #control: DealerChannel;
   readonly #watchers: DirectoryWatcher[] = [];
 
+  /** Talks to the mapper whose control socket is `mapperEndpoint` (tcp or ipc); ZeroMQ connects in the background. */
   constructor(readonly mapperEndpoint: string) {
     this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
   }

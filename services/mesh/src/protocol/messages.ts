@@ -91,6 +91,7 @@ export interface DirectoryChange {
   instance: InstanceRecord;
 }
 
+/** The header schema of every message type: what a receiver accepts, field by field (docs/protocol.md). */
 export const headerSchemas = {
   REGISTER: z.object({
     id: messageId,
