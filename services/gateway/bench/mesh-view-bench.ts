@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DirectoryCache, type InstanceRecord } from "@zmesh/mesh";
+import type { InstanceRecord } from "@zmesh/mesh";
+import { DirectoryCache } from "@zmesh/mesh/testing";
 import { meshQuerySchema, meshView } from "../src/http/mesh-view.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-import { intSetting, memberSettings, portSetting } from "@zmesh/mesh";
+import { intSetting, memberSettings, portSetting } from "@zmesh/mesh/service";
 import { z } from "zod";
 
 /** "true" or "false", read from a string (anything else is refused). */

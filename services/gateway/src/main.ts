@@ -2,14 +2,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
+import { PeerClient } from "@zmesh/mesh";
 import {
   collectProcessMetrics,
   createLogger,
   loadConfigOrExit,
   onShutdownSignal,
-  PeerClient,
   startOrExit,
-} from "@zmesh/mesh";
+} from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import { Server } from "socket.io";
 import { ClientLimits } from "./clients/client-limits.js";

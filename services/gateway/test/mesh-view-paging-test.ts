@@ -1,5 +1,5 @@
-import { DirectoryCache, type InstanceRecord } from "@zmesh/mesh";
-import { sampleLoad } from "@zmesh/mesh/testing";
+import type { InstanceRecord } from "@zmesh/mesh";
+import { DirectoryCache, sampleLoad } from "@zmesh/mesh/testing";
 import { meshQuerySchema, meshView } from "../src/http/mesh-view.js";
 
 function record(service: string, n: number, utilization: number, state: InstanceRecord["state"]) {

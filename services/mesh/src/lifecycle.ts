@@ -10,10 +10,7 @@ import type { ProcessLogger } from "./observability/logger.js";
  *   await metricsServer.close();
  * });
  */
-export function onShutdownSignal(
-  logger: ProcessLogger,
-  shutdown: (signal: string) => Promise<void>,
-): void {
+export function onShutdownSignal(logger: ProcessLogger, shutdown: (signal: string) => Promise<void>): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -1,23 +1,12 @@
-// The public face of @zmesh/mesh: what services import. Anything not exported here is internal.
+// The public face of @zmesh/mesh, the library: call workers, serve jobs, run a mapper, watch the
+// directory. It never exits the process. A service's entry point also uses @zmesh/mesh/service;
+// tests and benchmarks use @zmesh/mesh/testing. Anything not exported here is internal.
 
-export {
-  ConfigError,
-  intSetting,
-  loadConfig,
-  loadConfigOrExit,
-  memberSettings,
-  portSetting,
-  startOrExit,
-  zmqEndpointSetting,
-} from "./config/env.js";
-export { DirectoryCache } from "./directory/directory-cache.js";
+export type { DirectoryView } from "./directory/directory-cache.js";
 export { type Change, MapperClient } from "./directory/mapper-client.js";
 export { CallFailure, MeshError } from "./errors.js";
-export { onShutdownSignal } from "./lifecycle.js";
 export { type MapperOptions, type MapperServer, startMapper } from "./mapper/mapper-server.js";
-export { createLogger, type Logger, silentLogger } from "./observability/logger.js";
-export { type MetricsServer, serveMetrics } from "./observability/metrics-server.js";
-export { collectProcessMetrics } from "./observability/process-metrics.js";
+export { type LogFields, type Logger, silentLogger } from "./observability/logger.js";
 export { PeerClient, type PeerClientOptions } from "./peer/peer-client.js";
 export {
   ErrorCode,
@@ -27,7 +16,6 @@ export {
   PROTOCOL_VERSION,
 } from "./protocol/mod.js";
 export { DealerChannel } from "./transport/dealer-channel.js";
-export { advertisedEndpoint } from "./transport/endpoints.js";
 export {
   type CallOptions,
   type CallResult,
@@ -43,8 +31,3 @@ export {
 } from "./worker/jobs.js";
 export { ThreadPool } from "./worker/thread-pool.js";
 export { startWorker, type WorkerOptions, type WorkerRuntime } from "./worker/worker-runtime.js";
-export {
-  runWorkerService,
-  type WorkerServiceOptions,
-  workerServiceSettings,
-} from "./worker/worker-service.js";

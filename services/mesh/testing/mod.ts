@@ -1,6 +1,8 @@
 // @zmesh/mesh/testing: what tests and benchmarks share. Real processes, real sockets: start a
 // service and read its log lines, wait for a condition with a deadline, play a hostile member.
 
+// Building a directory by hand (for views over thousands of records) is a test's business only.
+export { DirectoryCache } from "../src/directory/directory-cache.js";
 export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js";
 export { jsonRequest, sampleLoad, useCleanup } from "./fixtures.js";
 export { fakeRegistration, registerAll } from "./mapper-registrations.js";

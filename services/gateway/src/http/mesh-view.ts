@@ -1,4 +1,4 @@
-import type { DirectoryCache, HealthState, InstanceRecord } from "@zmesh/mesh";
+import type { DirectoryView, HealthState, InstanceRecord } from "@zmesh/mesh";
 import { z } from "zod";
 import type { MeshInstance, MeshView, ServiceSummary } from "../gateway-api.js";
 
@@ -25,7 +25,7 @@ export type MeshQuery = z.infer<typeof meshQuerySchema>;
  * view.page; // { offset: 0, limit: 50, total: every image worker listed }
  * ```
  */
-export function meshView(directory: DirectoryCache, query: MeshQuery): MeshView {
+export function meshView(directory: DirectoryView, query: MeshQuery): MeshView {
   const names = (query.service === undefined ? directory.services() : [query.service]).sort();
   const summary: Record<string, ServiceSummary> = {};
   const services: Record<string, MeshInstance[]> = {};

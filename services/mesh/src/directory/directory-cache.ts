@@ -18,12 +18,23 @@ interface Assembly {
   named: Set<string>;
 }
 
+/** Read-only queries on a directory: what callers and operator tools may ask of one. */
+export interface DirectoryView {
+  /** The epoch of the mapper run the directory came from (undefined before any answer). */
+  readonly epoch: string | undefined;
+  services(): string[];
+  /** The instances of `service`, in a new array the caller may sort; the records are the directory's own. */
+  instances(service: string): Readonly<InstanceRecord>[];
+  get(service: string, instanceId: string): Readonly<InstanceRecord> | undefined;
+  all(): Readonly<InstanceRecord>[];
+}
+
 /**
  * A caller's local copy of the mapper's directory, fed by SNAPSHOT and CHANGE events, so no job
  * waits on the mapper. It outlives the mapper: while the mapper is down the copy keeps serving, and
  * a restarted mapper's partial snapshots (members still re-registering) are merged, not applied.
  */
-export class DirectoryCache {
+export class DirectoryCache implements DirectoryView {
   readonly #byService = new Map<string, Map<string, InstanceRecord>>();
   #epoch: string | undefined;
   #assembly: Assembly | undefined;

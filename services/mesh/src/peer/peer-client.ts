@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
-import { DirectoryCache, type DirectoryDiff } from "../directory/directory-cache.js";
+import { DirectoryCache, type DirectoryDiff, type DirectoryView } from "../directory/directory-cache.js";
 import { DirectoryWatcher } from "../directory/directory-watcher.js";
 import { CallFailure, MeshError } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
@@ -57,7 +57,7 @@ type Settled = { attempt: PeerAttempt; outcome: AttemptOutcome } | { overdue: Pe
  * peers.close();
  */
 export class PeerClient {
-  readonly directory = new DirectoryCache();
+  readonly #directory = new DirectoryCache();
   readonly #watcher: DirectoryWatcher;
   readonly #control: DealerChannel;
   readonly #ownsControl: boolean;
@@ -90,7 +90,7 @@ export class PeerClient {
     this.#watcher = new DirectoryWatcher({
       control: this.#control,
       mapperEndpoint: options.mapperEndpoint,
-      cache: this.directory,
+      cache: this.#directory,
       logger: this.#logger,
       onMalformed: this.#reportMalformed,
       onDiff: (diff) => this.#onDirectoryDiff(diff),
@@ -99,6 +99,11 @@ export class PeerClient {
     // Connections that never come up are only noticed with time passing: look again a few times a second.
     this.#maintenance = setInterval(() => this.#refreshAll(), MAINTENANCE_MS);
     this.#maintenance.unref();
+  }
+
+  /** This client's copy of the directory, to read: it is kept current from the mapper's events. */
+  get directory(): DirectoryView {
+    return this.#directory;
   }
 
   /** Resolves once the first directory has arrived from the mapper. */
@@ -118,7 +123,7 @@ export class PeerClient {
    */
   usableInstances(service: string): number {
     const entry = this.#services.get(service);
-    if (!entry) return this.directory.instances(service).length;
+    if (!entry) return this.#directory.instances(service).length;
     const now = Date.now();
     let usable = 0;
     for (const connection of entry.peers.connections) if (connection.available(now)) usable++;
@@ -222,7 +227,7 @@ export class PeerClient {
         };
       }
       if (reply.type === "BUSY") {
-        this.directory.updateLoad(service, next.attempt.instanceId, reply.header.load);
+        this.#directory.updateLoad(service, next.attempt.instanceId, reply.header.load);
         lastFailure = new MeshError(CallFailure.BUSY, `${next.attempt.instanceId} is busy`);
         if (running.size === 0) launch();
         continue;
@@ -250,7 +255,7 @@ export class PeerClient {
     if (!entry) {
       const peers = this.#servicePeers(service);
       const ready = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() =>
-        peers.refresh(this.directory.instances(service), Date.now()),
+        peers.refresh(this.#directory.instances(service), Date.now()),
       );
       entry = { peers, ready };
       this.#services.set(service, entry);
@@ -285,7 +290,7 @@ export class PeerClient {
     const suspect: ReturnType<PeerConnection["asCandidate"]>[] = [];
     for (const connection of peers.connections) {
       if (tried.has(connection.instanceId) || !connection.reachable(now)) continue;
-      const record = this.directory.get(connection.record.service, connection.instanceId);
+      const record = this.#directory.get(connection.record.service, connection.instanceId);
       if (record) connection.record = record;
       (connection.available(now) ? trusted : suspect).push(connection.asCandidate(job));
     }
@@ -345,7 +350,7 @@ export class PeerClient {
   #refreshAll(): void {
     const now = Date.now();
     for (const [service, { peers }] of this.#services) {
-      peers.refresh(this.directory.instances(service), now);
+      peers.refresh(this.#directory.instances(service), now);
       this.#metrics.connections.set({ service_name: service }, peers.size);
     }
   }
@@ -354,11 +359,11 @@ export class PeerClient {
     const touched = new Set([...diff.added, ...diff.removed].map((instance) => instance.service));
     const now = Date.now();
     for (const service of touched) {
-      this.#services.get(service)?.peers.refresh(this.directory.instances(service), now);
+      this.#services.get(service)?.peers.refresh(this.#directory.instances(service), now);
     }
     this.#metrics.directorySize.reset();
-    for (const service of this.directory.services()) {
-      this.#metrics.directorySize.set({ service_name: service }, this.directory.instances(service).length);
+    for (const service of this.#directory.services()) {
+      this.#metrics.directorySize.set({ service_name: service }, this.#directory.instances(service).length);
     }
   }
 }
