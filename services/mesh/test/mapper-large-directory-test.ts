@@ -30,8 +30,8 @@ describe("a mapper with 5,000 instances", () => {
     // A cache fed by nothing but the PUB socket's snapshots gets every part of one and completes it.
     const subscriber = closeLater(new Subscriber({ linger: 0, receiveTimeout: 5000 }));
     subscriber.subscribe();
-    const eventsPort = String(mapper.logs.find((l) => l.message === "mapper listening")?.eventsEndpoint);
-    subscriber.connect(eventsPort);
+    const eventsEndpoint = String(mapper.logs.find((l) => l.message === "mapper listening")?.eventsEndpoint);
+    subscriber.connect(eventsEndpoint);
     const fromSnapshots = new DirectoryCache();
     const parts = new Set<number>();
     while (parts.size === 0 || fromSnapshots.all().length < INSTANCES) {
