@@ -1,37 +1,25 @@
 import { Dealer } from "zeromq";
-import { PeerClient } from "../src/mod.js";
+
 import { decode, encode } from "../src/protocol/mod.js";
 import {
   jsonRequest,
   MAPPER_SCRIPT,
-  mapperBindEnv,
   ServiceProcess,
-  startEchoWorker,
+  startEchoMesh,
   startMapperProcess,
   TRANSPORTS,
   type Transport,
   useCleanup,
   waitFor,
-  workerBindEnv,
 } from "../testing/mod.js";
 
 const INTERVAL = 500;
-const { group, closeLater } = useCleanup();
+const cleanup = useCleanup();
+const { group } = cleanup;
 
 /** A mapper and `workers` echo workers, every socket (control, events, jobs) over `transport`. */
-async function mesh(transport: Transport, workers: number) {
-  const { mapper, endpoint } = group.add(
-    await startMapperProcess({ HEARTBEAT_INTERVAL_MS: String(INTERVAL), ...mapperBindEnv(transport) }),
-  );
-  const started = [];
-  for (let i = 0; i < workers; i++) {
-    const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL), ...workerBindEnv(transport) };
-    started.push(group.add(await startEchoWorker(endpoint, env)));
-  }
-  const peers = closeLater(new PeerClient({ mapperEndpoint: endpoint }));
-  await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
-  return { mapper, endpoint, workers: started, client: peers };
-}
+const mesh = (transport: Transport, workers: number) =>
+  startEchoMesh(cleanup, { workers, transport, heartbeatIntervalMs: INTERVAL });
 
 describe.each(TRANSPORTS)("mapper directory over %s", (transport) => {
   it("lists registered workers with their endpoint, load and state", async () => {

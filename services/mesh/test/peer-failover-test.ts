@@ -1,38 +1,29 @@
-import { PeerClient, parseJson } from "../src/mod.js";
+import { parseJson } from "../src/mod.js";
 import {
   bindEndpoint,
-  mapperBindEnv,
-  startEchoWorker,
+  startEchoMesh,
   startMapperProcess,
   TRANSPORTS,
   type Transport,
   useCleanup,
   waitFor,
-  workerBindEnv,
 } from "../testing/mod.js";
 
 const INTERVAL = 500;
-const { group, closeLater } = useCleanup();
+const cleanup = useCleanup();
+const { group } = cleanup;
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
 
 /** A mapper, `workers` echo workers and a client, every socket (control, events, jobs) over `transport`. */
-async function mesh(transport: Transport, workers: number) {
-  const { mapper, endpoint } = group.add(await startMapperProcess({ ...env, ...mapperBindEnv(transport) }));
-  const started = [];
-  for (let i = 0; i < workers; i++)
-    started.push(group.add(await startEchoWorker(endpoint, { ...env, ...workerBindEnv(transport) })));
-  const peers = closeLater(
-    new PeerClient({
-      mapperEndpoint: endpoint,
-      defaultTimeoutMs: 2000,
-      directoryStaleMs: 2 * INTERVAL,
-    }),
-  );
-  await waitFor("workers in the directory", () => peers.directory.instances("echo").length === workers);
-  return { mapper, endpoint, workers: started, client: peers };
-}
+const mesh = (transport: Transport, workers: number) =>
+  startEchoMesh(cleanup, {
+    workers,
+    transport,
+    heartbeatIntervalMs: INTERVAL,
+    client: { defaultTimeoutMs: 2000, directoryStaleMs: 2 * INTERVAL },
+  });
 
 describe.each(TRANSPORTS)("peer failover over %s", (transport) => {
   it("a worker calls another worker through the mesh, keeping the trace id", async () => {

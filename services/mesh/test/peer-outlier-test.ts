@@ -1,38 +1,32 @@
 import { readdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { Registry } from "prom-client";
-import { CallFailure, MeshError, PeerClient, parseJson } from "../src/mod.js";
-import {
-  FakeMembers,
-  SilentEndpoint,
-  startEchoWorker,
-  startMapperProcess,
-  useCleanup,
-  waitFor,
-} from "../testing/mod.js";
+import type { Registry } from "prom-client";
+import { CallFailure, MeshError, type PeerClient, type PeerClientOptions, parseJson } from "../src/mod.js";
+import { FakeMembers, SilentEndpoint, startEchoMesh, useCleanup, waitFor } from "../testing/mod.js";
 
 // Hostile or broken instances, as one caller sees them: a hung worker, a silent endpoint kept alive
 // by heartbeats, endpoints nobody listens on. Whatever they do, calls keep being served.
 
 const INTERVAL = 500;
 const DEADLINE_MS = 4000;
-const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL) };
-const { group, closeLater } = useCleanup();
+const cleanup = useCleanup();
+const { closeLater } = cleanup;
 const sleep0 = Buffer.from(JSON.stringify({ ms: 0 }));
 
-async function meshWith(
-  workers: number,
-  clientOptions: Partial<ConstructorParameters<typeof PeerClient>[0]> = {},
-) {
-  const { endpoint } = group.add(await startMapperProcess(env));
-  const started = [];
-  for (let i = 0; i < workers; i++) started.push(group.add(await startEchoWorker(endpoint, env)));
-  const metrics = new Registry();
-  const client = closeLater(
-    new PeerClient({ mapperEndpoint: endpoint, defaultTimeoutMs: DEADLINE_MS, metrics, ...clientOptions }),
+const meshWith = (workers: number, client: Partial<PeerClientOptions> = {}) =>
+  startEchoMesh(cleanup, { workers, client: { defaultTimeoutMs: DEADLINE_MS, ...client } });
+
+/** A record kept alive by heartbeats whose endpoint accepts requests and never answers. */
+async function addSilentInstance(mapperEndpoint: string, client: PeerClient): Promise<SilentEndpoint> {
+  const silent = closeLater(await SilentEndpoint.start());
+  const rogue = closeLater(new FakeMembers(mapperEndpoint).keepAlive(INTERVAL));
+  const before = client.directory.instances("echo").length;
+  await rogue.register([{ service: "echo", instanceId: "silent-1", endpoint: silent.endpoint }]);
+  await waitFor(
+    "the silent record in the directory",
+    () => client.directory.instances("echo").length > before,
   );
-  await waitFor("workers in the directory", () => client.directory.instances("echo").length === workers);
-  return { endpoint, workers: started, client, metrics };
+  return silent;
 }
 
 /** Sequential calls; resolves with who served each and how long the slowest took. */
@@ -70,13 +64,7 @@ describe("peer outlier detection", () => {
 
   it("a silent endpoint kept alive by heartbeats is hedged around and taken out of choice", async () => {
     const { endpoint, workers, client, metrics } = await meshWith(1);
-    const silent = closeLater(await SilentEndpoint.start());
-    const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));
-    await rogue.register([{ service: "echo", instanceId: "silent-1", endpoint: silent.endpoint }]);
-    await waitFor(
-      "the silent record in the directory",
-      () => client.directory.instances("echo").length === 2,
-    );
+    const silent = await addSilentInstance(endpoint, client);
 
     const { servedBy, slowestMs } = await callMany(client, 40);
     expect(new Set(servedBy)).toEqual(new Set([workers[0]?.instanceId]));
@@ -87,13 +75,7 @@ describe("peer outlier detection", () => {
 
   it("never runs a job that is not retryable twice: it waits for the instance it chose", async () => {
     const { endpoint, client } = await meshWith(1, { defaultTimeoutMs: 600 });
-    const silent = closeLater(await SilentEndpoint.start());
-    const rogue = closeLater(new FakeMembers(endpoint).keepAlive(INTERVAL));
-    await rogue.register([{ service: "echo", instanceId: "silent-1", endpoint: silent.endpoint }]);
-    await waitFor(
-      "the silent record in the directory",
-      () => client.directory.instances("echo").length === 2,
-    );
+    const silent = await addSilentInstance(endpoint, client);
 
     let served = 0;
     let timedOut = 0;
