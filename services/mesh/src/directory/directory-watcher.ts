@@ -3,6 +3,7 @@ import { CallFailure, MeshError } from "../errors.js";
 import { LogThrottle } from "../observability/log-throttle.js";
 import type { Logger } from "../observability/logger.js";
 import { type DecodeFailure, type DirectoryChange, decode, type Message } from "../protocol/mod.js";
+import { endedByOwnClose } from "../transport/closed-socket.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { eventsEndpointOf } from "../transport/endpoints.js";
 import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
@@ -138,8 +139,7 @@ export class DirectoryWatcher {
         this.#guarded(`applying ${decoded.message.type}`, () => this.#onEvent(decoded.message));
       }
     } catch (error) {
-      // Closing the socket ends the loop normally, or rejects the pending receive with EAGAIN.
-      if (this.#closed && (error as { code?: unknown }).code === "EAGAIN") return;
+      if (endedByOwnClose(this.#subscriber)) return;
       this.options.logger.error("directory watcher stopped: events socket failed", {
         mapperEndpoint: this.options.mapperEndpoint,
         error: String(error),

@@ -18,7 +18,6 @@ import {
 import { bindable, eventsAddress } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { pageOf, splitByBytes } from "./directory-parts.js";
-import { mapperGuardMetrics } from "./guard-metrics.js";
 import { ServiceRegistry } from "./registry.js";
 
 export interface MapperOptions {
@@ -75,7 +74,6 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const logger = options.logger ?? silentLogger();
   const metricsRegistry = options.metrics ?? defaultMetricsRegistry;
   const metrics = mapperMetrics(metricsRegistry);
-  const guardMetrics = mapperGuardMetrics(metricsRegistry);
   const reportMalformed = malformedReporter("mapper", logger, metricsRegistry);
   const throttle = new LogThrottle({ linesPerWindow: LINES_PER_KIND });
   const maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
@@ -148,7 +146,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   };
 
   const refuseFull = (request: { id: number; instanceId: string; service: string }): Buffer[] => {
-    guardMetrics.refusals.inc({ reason: "directory_full" });
+    metrics.refusals.inc({ reason: "directory_full" });
     throttle.log("refused: directory full", (heldBack) =>
       logger.warn("registration refused: directory full", {
         member: request.instanceId,
@@ -174,7 +172,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     try {
       return answer(decoded.message);
     } catch (error) {
-      guardMetrics.answerFailures.inc({ type: decoded.message.type });
+      metrics.answerFailures.inc({ type: decoded.message.type });
       throttle.log("answer failed", (heldBack) =>
         logger.error("failed to answer a message", {
           type: decoded.message.type,

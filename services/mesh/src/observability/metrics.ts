@@ -53,6 +53,18 @@ export const mapperMetrics = group((registry) => ({
     labelNames: ["service_name"],
     registers: [registry],
   }),
+  refusals: new Counter({
+    name: "zmesh_registry_refusals_total",
+    help: "REGISTER messages refused although well-formed, by reason (directory_full).",
+    labelNames: ["reason"],
+    registers: [registry],
+  }),
+  answerFailures: new Counter({
+    name: "zmesh_mapper_answer_failures_total",
+    help: "Messages the mapper failed to answer normally (answered ERROR INTERNAL), by message type.",
+    labelNames: ["type"],
+    registers: [registry],
+  }),
 }));
 
 /** A worker's load, jobs and membership. */

@@ -1,9 +1,8 @@
 /**
- * Rethrows `error` unless it is how zeromq.js ends a loop over a socket that was closed under it
- * (a pending receive rejects with EAGAIN once the socket is closed). Any other error is a bug to
+ * True when a loop over `socket` ended because we closed it: zeromq.js then ends `for await`
+ * normally or rejects the pending receive with EAGAIN. An error on a socket still open is a bug to
  * surface, not a reason to stop reading in silence.
  */
-export function rethrowUnlessClosed(error: unknown, socket: { readonly closed: boolean }): void {
-  if (socket.closed) return;
-  throw error;
+export function endedByOwnClose(socket: { readonly closed: boolean }): boolean {
+  return socket.closed;
 }

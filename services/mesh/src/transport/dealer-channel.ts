@@ -1,7 +1,7 @@
 import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
 import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
-import { rethrowUnlessClosed } from "./closed-socket.js";
+import { endedByOwnClose } from "./closed-socket.js";
 import { SocketWriter } from "./socket-writer.js";
 // Before any socket exists: the limit cannot be raised afterwards.
 import "./zmq-context.js";
@@ -156,7 +156,7 @@ export class DealerChannel {
         if (id !== undefined) this.#settle(id)?.resolve(decoded.message);
       }
     } catch (error) {
-      rethrowUnlessClosed(error, this.#socket);
+      if (!endedByOwnClose(this.#socket)) throw error;
     }
   }
 
@@ -175,7 +175,7 @@ export class DealerChannel {
         }
       }
     } catch (error) {
-      rethrowUnlessClosed(error, this.#socket);
+      if (!endedByOwnClose(this.#socket)) throw error;
     }
   }
 
