@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { waitFor } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from "testcontainers";
+import type { MeshResponse } from "../../services/gateway/src/gateway-api.js";
 
 // The whole stack as containers, built from this checkout: the way a user runs zmesh with Docker.
 const run = promisify(execFile);
@@ -27,13 +28,12 @@ interface Frame {
   sentAt: number;
   jpeg: Buffer;
 }
-type Mesh = { services: Record<string, { id: string; state: string }[]> };
 
 let stack: StartedDockerComposeEnvironment | undefined;
 let viewer: Socket | undefined;
 const frames: Frame[] = [];
 const timings: Record<string, number> = {};
-const mesh = async () => (await (await fetch(`${GATEWAY}/api/mesh`)).json()) as Mesh;
+const mesh = async () => (await (await fetch(`${GATEWAY}/api/mesh`)).json()) as MeshResponse;
 const imageWorkers = async () => (await mesh()).services["image-worker"] ?? [];
 const prometheus = async (query: string) => {
   const response = await fetch(`${PROMETHEUS}/api/v1/query?${new URLSearchParams({ query })}`);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import type { ServiceProcess, useCleanup } from "@zmesh/mesh/testing";
 import { startSystem } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
-import type { FrameEvent } from "../../../services/gateway/src/streams/frame-stream.js";
+import type { FrameEvent } from "../../../services/gateway/src/gateway-api.js";
 
 /** The mesh of the table: mapper, two image workers (alpha, beta), report worker, gateway. */
 export async function liveMesh(

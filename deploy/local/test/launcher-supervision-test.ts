@@ -1,10 +1,10 @@
 import { waitFor } from "@zmesh/mesh/testing";
+import type { MeshResponse } from "../../../services/gateway/src/gateway-api.js";
 import { freePortRange } from "../../chaos/support/free-ports.js";
 import { launcherPorts } from "./support/launcher-ports.js";
 import { alive, LauncherProcess } from "./support/launcher-process.js";
 
 // make run after start-up: a killed process comes back, and Ctrl-C still stops everything.
-type Mesh = { services: Record<string, { id: string; endpoint: string }[]> };
 
 let launcher: LauncherProcess | undefined;
 afterEach(() => launcher?.stop());
@@ -32,7 +32,7 @@ test("a SIGKILLed image worker is restarted, and Ctrl-C then stops every process
   );
   const { endpoint } = JSON.parse(registered.line.replace(/^image-1 \| /, "")) as { endpoint: string };
   await waitFor("the gateway to list the restarted worker's endpoint", async () => {
-    const mesh = (await (await fetch(`http://127.0.0.1:${base}/api/mesh`)).json()) as Mesh;
+    const mesh = (await (await fetch(`http://127.0.0.1:${base}/api/mesh`)).json()) as MeshResponse;
     return mesh.services["image-worker"]?.some(
       (instance) => instance.id === "image-worker-local-1" && instance.endpoint === endpoint,
     );
