@@ -14,9 +14,11 @@ const records = Array.from({ length: Number(countArg) }, (_, n) => ({
 // Idle render slots: the records claim to be the best choice.
 const fleet = new FakeMembers(mapperEndpoint, sampleLoad({ jobs: { render: { used: 0, slots: 4 } } }));
 const started = performance.now();
-// Heartbeats start with the first registration: a record is critical after 1.5 intervals of silence.
-fleet.keepAlive(Number(intervalArg));
+// Heartbeats only once every record is in: a burst of them beside the REGISTERs can fill the
+// channel's send queue (EAGAIN), and a failed REGISTER ends this process. The first records are
+// critical for a moment (1.5 intervals of silence) before their first heartbeat.
 const answers = await fleet.register(records);
+fleet.keepAlive(Number(intervalArg));
 const acks = answers.filter((answer) => answer === "ACK").length;
 process.stdout.write(
   `${JSON.stringify({ message: "fleet ready", acks, registerMs: Math.round(performance.now() - started) })}\n`,
