@@ -176,10 +176,30 @@ export interface MeshInstance {
   endpoint: string;
 }
 
-/** Streams with viewers now, and the render loops feeding them. */
+/** Streams with viewers now, the render loops feeding them, and who rendered the frames. */
 export interface StreamsSummary {
   streams: Record<string, { fps: number; viewers: number }>;
   renderLoops: { fps: number; streams: number; renders: number }[];
+  /** Frames this gateway emitted lately, by the image worker that rendered them. */
+  frames: FrameRates;
+}
+
+/** Frames the gateway emitted over the last `windowSeconds`, in all and per image worker. */
+export interface FrameRates {
+  windowSeconds: number;
+  /** Frames a second, every render loop and worker together. */
+  framesPerS: number;
+  /** Per image-worker instance id: only workers that rendered a frame within the window. */
+  workers: Record<string, WorkerFrameRate>;
+}
+
+/** One image worker's part of the frames emitted within the window. */
+export interface WorkerFrameRate {
+  framesPerS: number;
+  /** Of the frames emitted within the window, the part this worker rendered (0-1). */
+  share: number;
+  /** Mean time from asking for a frame to its reply, as the gateway saw it. */
+  renderMs: number;
 }
 
 /** The formats of GET /api/reports/latest(.json|.csv|.png); the JSON body is the report worker's. */

@@ -41,7 +41,12 @@ const app = createApp({
   peers,
   registry: register,
   webRoot,
-  streams: () => hub?.summary() ?? { streams: {}, renderLoops: [] },
+  streams: () =>
+    hub?.summary() ?? {
+      streams: {},
+      renderLoops: [],
+      frames: { windowSeconds: 0, framesPerS: 0, workers: {} },
+    },
   readiness: () =>
     readiness({
       now: Date.now(),

@@ -6,6 +6,7 @@ import type { GatewayMetrics } from "../gateway-metrics.js";
 import type { FrameHealth } from "./frame-health.js";
 import { FrameStream, type RenderedFrame } from "./frame-stream.js";
 import { subscriptionSchema } from "./subscription.js";
+import { WorkerFrameRates } from "./worker-frame-rates.js";
 
 /** Options of a StreamHub, from the gateway's settings and its parts. */
 export interface StreamHubOptions {
@@ -21,6 +22,10 @@ export interface StreamHubOptions {
 }
 
 const room = (stream: string) => `stream:${stream}`;
+/** Per-worker frame rates look this far back: long enough to be steady at 1 fps, short enough to follow scaling. */
+const RATES_WINDOW_MS = 5000;
+/** MAX_STREAM_FPS is at most a few dozen, so this is seconds' worth of frames at any setting. */
+const RATES_MAX_FRAMES = 10_000;
 
 /**
  * Viewers and their streams. A viewer watches one stream at a time (the default one on connecting);
@@ -41,6 +46,7 @@ export class StreamHub {
   readonly #streams = new Map<string, { fps: number; viewers: number }>();
   readonly #loops = new Map<number, { stream: FrameStream; streams: Set<string> }>();
   readonly #schema;
+  readonly #rates = new WorkerFrameRates({ windowMs: RATES_WINDOW_MS, maxFrames: RATES_MAX_FRAMES });
 
   constructor(
     private readonly io: GatewayServer,
@@ -50,7 +56,7 @@ export class StreamHub {
     io.on("connection", (socket) => this.#connected(socket));
   }
 
-  /** The streams watched now and the render loops feeding them (part of GET /api/mesh). */
+  /** The streams watched now, the render loops feeding them, and who rendered lately (part of GET /api/mesh). */
   summary(): StreamsSummary {
     return {
       streams: Object.fromEntries(this.#streams),
@@ -59,6 +65,7 @@ export class StreamHub {
         streams: loop.streams.size,
         renders: loop.stream.renders,
       })),
+      frames: this.#rates.snapshot(),
     };
   }
 
@@ -157,6 +164,7 @@ export class StreamHub {
 
   /** One render to every stream of its loop, each viewer seeing its own stream's name. */
   #broadcast(streams: ReadonlySet<string>, frame: RenderedFrame): void {
+    this.#rates.record(frame.worker, frame.renderedAt - frame.requestedAt, frame.renderedAt);
     for (const name of streams) {
       const event: FrameEvent = { ...frame, stream: name, sentAt: Date.now() };
       this.io.to(room(name)).volatile.emit("frame", event);
