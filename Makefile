@@ -32,12 +32,15 @@ test: build chromium
 chaos: build
 	node --experimental-vm-modules node_modules/.bin/jest --config jest.chaos.config.js
 
-## bench: mesh vs bare ZeroMQ, failover, frame rendering, worker scaling, Socket.IO fan-out, stalled viewer
+## bench: mesh vs bare ZeroMQ, failover, frame rendering, worker scaling, Socket.IO fan-out, stalled viewer,
+##        /api/mesh at 5,000 instances, hostile peers (SIGSTOP, silent endpoint, 5,000 junk records)
 ##        (prints tables; figures in bench/results/)
 bench: build
 	node services/mesh/dist/bench/mesh-bench.js
 	node services/image-worker/dist/bench/frame-bench.js
 	node services/gateway/dist/bench/stream-bench.js
+	node services/gateway/dist/bench/mesh-view-bench.js
+	node services/gateway/dist/bench/hostile-bench.js
 
 lint: install
 	npx biome check .

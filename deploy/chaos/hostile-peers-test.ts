@@ -4,6 +4,7 @@ import { MapperClient } from "@zmesh/mesh";
 import {
   FakeMembers,
   fakeRegistration,
+  processCost,
   registerAll,
   repoRoot,
   SilentEndpoint,
@@ -11,7 +12,7 @@ import {
   waitFor,
 } from "@zmesh/mesh/testing";
 import { io } from "socket.io-client";
-import { liveMesh, processCost, REAL_WORKERS } from "./support/live-mesh.js";
+import { liveMesh, REAL_WORKERS } from "./support/live-mesh.js";
 
 // Each row of issue 7's table, done to a live mesh (mapper, two image workers, gateway, one viewer):
 // whatever one outsider sends, the stream goes on, no process exits and what it costs stays bounded.
@@ -52,20 +53,20 @@ describe("hostile peers against a live mesh", () => {
   it("a REGISTER with an endpoint ZeroMQ cannot read is refused; nothing leaks", async () => {
     const mesh = await liveMesh(cleanup);
     await streamGoesOn(mesh, 5);
-    const before = processCost(mesh.gateway);
+    const before = processCost(mesh.gateway.pid);
     const rogue = cleanup.closeLater(new FakeMembers(mesh.mapperEndpoint));
     expect(
       await rogue.register([{ service: "image-worker", instanceId: "rogue-x", endpoint: "tcp://x" }]),
     ).toEqual(["MALFORMED"]);
     await streamGoesOn(mesh, 30);
-    expect(processCost(mesh.gateway).fds - before.fds).toBeLessThan(10);
+    expect(processCost(mesh.gateway.pid).fds - before.fds).toBeLessThan(10);
     expect(await readyz(mesh.base)).toBe(200);
   });
 
   it("1,100 registered image workers that point nowhere cost the gateway a bounded number of sockets", async () => {
     const mesh = await liveMesh(cleanup);
     await streamGoesOn(mesh, 5);
-    const before = processCost(mesh.gateway);
+    const before = processCost(mesh.gateway.pid);
     const rogue = cleanup.closeLater(new FakeMembers(mesh.mapperEndpoint).keepAlive(HEARTBEAT_MS));
     const answers = await rogue.register(nowhere(1100, "flood"));
     expect(answers.filter((answer) => answer === "ACK")).toHaveLength(1100);
@@ -76,7 +77,7 @@ describe("hostile peers against a live mesh", () => {
       return mesh2.summary?.["image-worker"]?.instances === 1102;
     });
     await streamGoesOn(mesh, 30);
-    const after = processCost(mesh.gateway);
+    const after = processCost(mesh.gateway.pid);
     // One DEALER costs a few descriptors; 1,100 of them would cost thousands.
     expect(after.fds - before.fds).toBeLessThan(100);
   });

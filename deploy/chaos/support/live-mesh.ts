@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import type { ServiceProcess, useCleanup } from "@zmesh/mesh/testing";
+import type { useCleanup } from "@zmesh/mesh/testing";
 import { startSystem } from "@zmesh/mesh/testing";
 import { io, type Socket } from "socket.io-client";
 import type { FrameEvent } from "../../../services/gateway/src/gateway-api.js";
@@ -34,14 +33,6 @@ export class Viewer {
   close(): void {
     this.#socket.close();
   }
-}
-
-/** Open file descriptors (sockets included) and resident memory of a live process, from /proc. */
-export function processCost(process: ServiceProcess): { fds: number; rssMb: number } {
-  const fds = readdirSync(`/proc/${process.pid}/fd`).length;
-  const status = readFileSync(`/proc/${process.pid}/status`, "utf8");
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return { fds, rssMb: rssKb / 1024 };
 }
 
 /** The image workers' names the gateway reports frames under (the instance ids of alpha and beta). */

@@ -7,10 +7,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FakeMembers, SilentEndpoint, sampleLoad, waitFor } from "@zmesh/mesh/testing";
+import { FakeMembers, processCost, SilentEndpoint, sampleLoad, waitFor } from "@zmesh/mesh/testing";
 import { BenchMesh, STREAM_FPS, type WindowFigures } from "./bench-mesh.js";
 import { type DirectoryFigures, directoryFigures } from "./directory-figures.js";
-import { processCost } from "./process-cost.js";
 import { gaugeSum } from "./prometheus-text.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");

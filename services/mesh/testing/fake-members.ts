@@ -1,4 +1,5 @@
 import { Router } from "zeromq";
+import { MeshError } from "../src/errors.js";
 import type { Load } from "../src/protocol/mod.js";
 import { DealerChannel } from "../src/transport/dealer-channel.js";
 import { sampleLoad } from "./fixtures.js";
@@ -13,6 +14,9 @@ export interface FakeRecord {
  * Members that exist only as records: an outsider who REGISTERs instances (with whatever endpoint
  * it likes) and keeps them alive with heartbeats claiming an idle load. For hostile-peer tests.
  */
+/** Heartbeats a fleet keeps in flight at once. */
+const IN_FLIGHT = 200;
+
 export class FakeMembers {
   readonly #control: DealerChannel;
   readonly #records: FakeRecord[] = [];
@@ -27,22 +31,41 @@ export class FakeMembers {
     this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
   }
 
-  /** Registers each record; resolves with the mapper's answers (ACK, or the ERROR's code) in order. */
+  /**
+   * Registers each record; resolves with the mapper's answers in order: ACK, the ERROR's code, or
+   * the failure's code when no answer came (a fleet under test must not stop at one lost message).
+   */
   async register(records: readonly FakeRecord[]): Promise<string[]> {
     const answers: string[] = [];
     for (const record of records) {
-      const reply = await this.#control.request("REGISTER", { ...record, load: this.load }, 5000);
-      answers.push(reply.type === "ERROR" ? reply.header.code : reply.type);
-      if (reply.type === "ACK") this.#records.push(record);
+      const answer = await this.#control.request("REGISTER", { ...record, load: this.load }, 5000).then(
+        (reply) => (reply.type === "ERROR" ? reply.header.code : reply.type),
+        (error: unknown) => (error instanceof MeshError ? error.code : "SEND_FAILED"),
+      );
+      answers.push(answer);
+      if (answer === "ACK") this.#records.push(record);
     }
     return answers;
   }
 
-  /** Heartbeats every registered record each interval, so the mapper never expires them. */
+  /**
+   * Heartbeats every registered record each interval, so the mapper never expires them; at most
+   * IN_FLIGHT at once, so thousands of records do not overflow the socket's send queue.
+   */
   keepAlive(intervalMs: number): this {
-    this.#timer = setInterval(() => {
-      for (const { instanceId } of this.#records)
-        this.#control.request("HEARTBEAT", { instanceId, load: this.load }, intervalMs).catch(() => {});
+    let beating = false;
+    this.#timer = setInterval(async () => {
+      if (beating) return;
+      beating = true;
+      const queue = [...this.#records];
+      const lane = async () => {
+        for (let record = queue.shift(); record; record = queue.shift()) {
+          const heartbeat = { instanceId: record.instanceId, load: this.load };
+          await this.#control.request("HEARTBEAT", heartbeat, intervalMs).catch(() => {});
+        }
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+      beating = false;
     }, intervalMs);
     return this;
   }

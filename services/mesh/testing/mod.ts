@@ -8,6 +8,7 @@ export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js"
 export { jsonRequest, sampleLoad, useCleanup } from "./fixtures.js";
 export { fakeRegistration, registerAll } from "./mapper-registrations.js";
 export { measureLatency, measureThroughput, percentile } from "./measure.js";
+export { processCost } from "./process-cost.js";
 export { type RecordedLine, recordingLogger } from "./recording-logger.js";
 export { findRepoRoot, repoRoot } from "./repo-root.js";
 export {

@@ -23,6 +23,8 @@ export interface DirectoryView {
   /** The epoch of the mapper run the directory came from (undefined before any answer). */
   readonly epoch: string | undefined;
   services(): string[];
+  /** How many instances of `service` there are (no array built). */
+  count(service: string): number;
   /** The instances of `service`, in a new array the caller may sort; the records are the directory's own. */
   instances(service: string): Readonly<InstanceRecord>[];
   get(service: string, instanceId: string): Readonly<InstanceRecord> | undefined;
@@ -45,6 +47,10 @@ export class DirectoryCache implements DirectoryView {
 
   instances(service: string): InstanceRecord[] {
     return [...(this.#byService.get(service)?.values() ?? [])];
+  }
+
+  count(service: string): number {
+    return this.#byService.get(service)?.size ?? 0;
   }
 
   all(): InstanceRecord[] {

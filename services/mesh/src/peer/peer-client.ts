@@ -66,6 +66,8 @@ export class PeerClient {
   /** Latency of each job over all instances: the budget for an instance not yet measured. */
   readonly #jobLatency = new Map<string, LatencyEstimate>();
   readonly #maintenance: NodeJS.Timeout;
+  readonly #changedServices = new Set<string>();
+  #refreshScheduled = false;
   readonly #seed = randomUUID();
   readonly #logger: Logger;
   readonly #metrics: ReturnType<typeof peerMetrics>;
@@ -123,7 +125,7 @@ export class PeerClient {
    */
   usableInstances(service: string): number {
     const entry = this.#services.get(service);
-    if (!entry) return this.#directory.instances(service).length;
+    if (!entry) return this.#directory.count(service);
     const now = Date.now();
     let usable = 0;
     for (const connection of entry.peers.connections) if (connection.available(now)) usable++;
@@ -283,18 +285,30 @@ export class PeerClient {
     });
   }
 
-  /** Power of two choices among the trusted instances; the suspect ones only when none is trusted. */
+  /**
+   * Power of two choices among the trusted instances, those with a connection up first; the suspect
+   * ones only when none is trusted. An instance that left the directory is never chosen.
+   */
   #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
-    const trusted: ReturnType<PeerConnection["asCandidate"]>[] = [];
-    const suspect: ReturnType<PeerConnection["asCandidate"]>[] = [];
+    type Candidate = ReturnType<PeerConnection["asCandidate"]>;
+    const connected: Candidate[] = [];
+    const connecting: Candidate[] = [];
+    const suspect: Candidate[] = [];
     for (const connection of peers.connections) {
       if (tried.has(connection.instanceId) || !connection.reachable(now)) continue;
       const record = this.#directory.get(connection.record.service, connection.instanceId);
-      if (record) connection.record = record;
-      (connection.available(now) ? trusted : suspect).push(connection.asCandidate(job));
+      if (record === undefined) continue;
+      connection.record = record;
+      const tier = !connection.available(now)
+        ? suspect
+        : connection.channel.state === "up"
+          ? connected
+          : connecting;
+      tier.push(connection.asCandidate(job));
     }
-    return choosePeer(trusted.length > 0 ? trusted : suspect)?.connection;
+    const pool = [connected, connecting, suspect].find((tier) => tier.length > 0) ?? [];
+    return choosePeer(pool)?.connection;
   }
 
   /** The attempt's budget: what this instance usually takes for the job, else what the service does. */
@@ -355,16 +369,28 @@ export class PeerClient {
     }
   }
 
+  /**
+   * Directory changes come in floods (thousands of registrations, snapshot parts): note which
+   * services changed and bring their subsets in line once per turn of the event loop, not per change.
+   */
   #onDirectoryDiff(diff: DirectoryDiff): void {
-    const touched = new Set([...diff.added, ...diff.removed].map((instance) => instance.service));
+    for (const instance of [...diff.added, ...diff.removed]) this.#changedServices.add(instance.service);
+    if (this.#changedServices.size > 0 && !this.#refreshScheduled) {
+      this.#refreshScheduled = true;
+      setImmediate(() => this.#refreshChanged());
+    }
+  }
+
+  #refreshChanged(): void {
+    this.#refreshScheduled = false;
     const now = Date.now();
-    for (const service of touched) {
+    for (const service of this.#changedServices) {
       this.#services.get(service)?.peers.refresh(this.#directory.instances(service), now);
+      const size = this.#directory.count(service);
+      if (size > 0) this.#metrics.directorySize.set({ service_name: service }, size);
+      else this.#metrics.directorySize.remove({ service_name: service });
     }
-    this.#metrics.directorySize.reset();
-    for (const service of this.#directory.services()) {
-      this.#metrics.directorySize.set({ service_name: service }, this.#directory.instances(service).length);
-    }
+    this.#changedServices.clear();
   }
 }
 
