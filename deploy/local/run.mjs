@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadLauncherConfig } from "./config.mjs";
 import { linePrefix, prettyLine, wantsColour } from "./log-format.mjs";
 import { waitUntilReady } from "./readiness.mjs";
+import { localProcesses } from "./services.mjs";
 import { SupervisedProcess } from "./supervised-process.mjs";
 import { Supervisor } from "./supervisor.mjs";
 
@@ -15,23 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const config = loadLauncherConfig(process.env);
 const write = (/** @type {string} */ text) => process.stdout.write(text);
 
-// Each process's metrics on its own port: the mapper on METRICS_PORT, image workers from the next one on.
-const metricsPort = (/** @type {number} */ offset) =>
-  String(config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + offset);
-const services = [
-  { name: "mapper", script: "services/mapper/dist/src/main.js", env: { METRICS_PORT: metricsPort(0) } },
-  ...Array.from({ length: config.IMAGE_WORKERS }, (_, i) => ({
-    name: `image-${i + 1}`,
-    script: "services/image-worker/dist/src/main.js",
-    env: { WORKER_NAME: `local-${i + 1}`, METRICS_PORT: metricsPort(1 + i) },
-  })),
-  {
-    name: "reports",
-    script: "services/report-worker/dist/src/main.js",
-    env: { METRICS_PORT: metricsPort(1 + config.IMAGE_WORKERS) },
-  },
-  { name: "gateway", script: "services/gateway/dist/src/main.js", env: {} },
-];
+const services = localProcesses(config);
 
 const colour = wantsColour(process.stdout, process.env);
 const width = Math.max(...services.map((service) => service.name.length));
@@ -88,9 +73,10 @@ if (readiness.ready) {
   supervisor.markRunning();
   write(
     `\nzmesh is running: open ${url}\n` +
-      `  mapper ${config.MAPPER_ENDPOINT}, ${config.IMAGE_WORKERS} image workers, report worker, gateway\n` +
+      `  mapper ${config.MAPPER_ENDPOINT}; ${services.map((service) => service.name).join(", ")}\n` +
       "  npx zmesh ls                                        list the directory\n" +
       "  npx zmesh call image-worker render --out frame.jpg   one frame from the mesh\n" +
+      "  npx zmesh call echo sleep '{\"ms\":5}'                 one job, its reply printed\n" +
       "A process that exits is restarted. Ctrl-C stops everything.\n\n",
   );
 } else if (supervisor.phase !== "stopping") {

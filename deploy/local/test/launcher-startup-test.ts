@@ -29,7 +29,7 @@ test("a gateway port in use stops every process, with exit code 1 and the cause 
   ]);
   expect(launcher.stdout).not.toContainEqual(expect.stringMatching(/^zmesh is running/));
   const pids = [...launcher.startedPids().values()].flat();
-  expect(pids).toHaveLength(5);
+  expect(pids).toHaveLength(6);
   expect(pids.filter(alive)).toEqual([]);
 });
 
@@ -38,5 +38,14 @@ test("a bad setting stops the launcher before any process starts, naming the var
 
   expect(await launcher.exited).toEqual({ code: 2, signal: null });
   expect(launcher.stderr.join("\n")).toContain('IMAGE_WORKERS: expected an integer from 1 to 64 (got "abc")');
+  expect(launcher.stdout.filter((line) => line !== "")).toEqual([]);
+});
+
+test("settings that clash stop the launcher before any process starts, naming both variables", async () => {
+  launcher = new LauncherProcess({ GATEWAY_PORT: "9101", METRICS_PORT: "9100" });
+
+  expect(await launcher.exited).toEqual({ code: 2, signal: null });
+  expect(launcher.stderr.join("\n")).toContain("GATEWAY_PORT, METRICS_PORT");
+  expect(launcher.stderr.join("\n")).toContain("both want port 9101");
   expect(launcher.stdout.filter((line) => line !== "")).toEqual([]);
 });

@@ -42,14 +42,14 @@ test("a SIGKILLed image worker is restarted, and Ctrl-C then stops every process
   running.child.kill("SIGINT");
   expect(await running.exited).toEqual({ code: 0, signal: null });
   const pids = [...running.startedPids().values()].flat();
-  expect(pids).toHaveLength(6);
+  expect(pids).toHaveLength(7);
   expect(pids.filter(alive)).toEqual([]);
   // Each exited cleanly after the stop began, the mapper last (members deregister first).
   const stopping = running.stdout.indexOf("stopping (Ctrl-C)...");
   expect(stopping).toBeGreaterThan(restart.index);
   const exits = running.stdout.slice(stopping).filter((line) => / \| exited /.test(line));
   expect(exits.map((line) => line.replace(/\s+\|/, " |")).sort()).toEqual(
-    ["gateway", "image-1", "image-2", "mapper", "reports"].map((name) => `${name} | exited (code 0)`),
+    ["echo", "gateway", "image-1", "image-2", "mapper", "reports"].map((name) => `${name} | exited (code 0)`),
   );
   expect(exits.at(-1)).toMatch(/^mapper /);
 });
