@@ -1,12 +1,8 @@
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Child, startChild } from "@zmesh/mesh/bench";
-import { waitFor } from "@zmesh/mesh/testing";
+import { ServiceProcess, waitFor } from "@zmesh/mesh/testing";
 import { FrameRecorder, type WindowView } from "./frame-recorder.js";
 import { counterGrowth, parseSamples, type Sample } from "./prometheus-text.js";
 import { ResponsivenessProbe } from "./responsiveness-probe.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const STREAM_FPS = 10;
 const OVERDUE_LOG = "reply overdue: instance out of choice until it answers";
 
@@ -30,11 +26,11 @@ export interface WindowFigures extends WindowView {
 
 /** Mapper, two image workers (alpha, beta), gateway at 10 fps and one viewer: real processes on 127.0.0.1. */
 export class BenchMesh {
-  readonly #children: Child[] = [];
+  readonly #children: ServiceProcess[] = [];
   mapperEndpoint = "";
   base = "";
-  workers: Child[] = [];
-  gateway!: Child;
+  workers: ServiceProcess[] = [];
+  gateway!: ServiceProcess;
   viewer!: FrameRecorder;
 
   static async start(mapperEnv: Record<string, string> = {}): Promise<BenchMesh> {
@@ -49,12 +45,12 @@ export class BenchMesh {
   }
 
   get gatewayPid(): number {
-    return this.gateway.process.pid as number;
+    return this.gateway.pid;
   }
 
   /** Starts a script of this repository as a child of the bench; it is killed with the mesh. */
-  spawn(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
-    const child = startChild(resolve(repoRoot, script), args, { LOG_LEVEL: "info", ...env });
+  spawn(script: string, args: string[] = [], env: Record<string, string> = {}): ServiceProcess {
+    const child = new ServiceProcess(script, { LOG_LEVEL: "info", ...env }, { args, stdin: "pipe" });
     this.#children.push(child);
     return child;
   }
@@ -66,14 +62,14 @@ export class BenchMesh {
       METRICS_PORT: "0",
       ...mapperEnv,
     });
-    this.mapperEndpoint = String((await mapper.waitFor("mapper listening")).endpoint);
+    this.mapperEndpoint = String((await mapper.waitForLog("mapper listening")).endpoint);
     this.workers = ["alpha", "beta"].map((name) =>
       this.spawn("services/image-worker/dist/src/main.js", [], {
         MAPPER_ENDPOINT: this.mapperEndpoint,
         WORKER_NAME: name,
       }),
     );
-    await Promise.all(this.workers.map((w) => w.waitFor("registered")));
+    await Promise.all(this.workers.map((w) => w.waitForLog("registered")));
     // Debug: the gateway logs each overdue attempt with the instance it went to.
     this.gateway = this.spawn("services/gateway/dist/src/main.js", [], {
       MAPPER_ENDPOINT: this.mapperEndpoint,
@@ -81,7 +77,7 @@ export class BenchMesh {
       STREAM_FPS: String(STREAM_FPS),
       LOG_LEVEL: "debug",
     });
-    const { port } = await this.gateway.waitFor("gateway listening");
+    const { port } = await this.gateway.waitForLog("gateway listening");
     this.base = `http://127.0.0.1:${port}`;
     await waitFor("the gateway to be ready", async () => (await fetch(`${this.base}/readyz`)).ok);
     this.viewer = new FrameRecorder(this.base);
@@ -104,7 +100,7 @@ export class BenchMesh {
   /** Reports what the viewer saw and the gateway counted while `action` ran. */
   async during(action: () => Promise<unknown>): Promise<WindowFigures> {
     const before = await this.scrape();
-    const firstLine = this.gateway.lines.length;
+    const firstLine = this.gateway.logs.length;
     const from = Date.now();
     const probe = new ResponsivenessProbe(`${this.base}/healthz`);
     try {
@@ -117,7 +113,7 @@ export class BenchMesh {
     const sum = (growth: Record<string, number>) => Object.values(growth).reduce((a, b) => a + b, 0);
     const skippedByReason = counterGrowth(before, after, "zmesh_gateway_frames_skipped_total", "reason");
     const overdueByPeer: Record<string, number> = {};
-    for (const line of this.gateway.lines.slice(firstLine)) {
+    for (const line of this.gateway.logs.slice(firstLine)) {
       if (line.message !== OVERDUE_LOG) continue;
       const peer = String(line.peer);
       overdueByPeer[peer] = (overdueByPeer[peer] ?? 0) + 1;

@@ -36,7 +36,7 @@ async function withMesh<T>(run: (mesh: BenchMesh) => Promise<T>): Promise<T> {
 const hungWorker = () =>
   withMesh(async (mesh): Promise<Windows & { hung: number }> => {
     const baseline = await mesh.window(WINDOW_S);
-    const hung = mesh.workers[0]?.process;
+    const hung = mesh.workers[0]?.child;
     hung?.kill("SIGSTOP");
     try {
       return { baseline, hostile: await mesh.window(WINDOW_S), hung: hung?.pid ?? 0 };
@@ -105,7 +105,7 @@ const fleet = () =>
           String(FLEET),
           String(HEARTBEAT_MS),
         ]);
-        const ready = await child.waitFor("fleet ready", 120_000);
+        const ready = await child.waitForLog("fleet ready", 120_000);
         if (ready.acks !== FLEET)
           throw new Error(`the mapper acknowledged ${ready.acks} of ${FLEET} records`);
         registerMs = Number(ready.registerMs);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PeerClient } from "@zmesh/mesh";
-import { type Child, startChild } from "@zmesh/mesh/bench";
+import { ServiceProcess } from "@zmesh/mesh/testing";
 import WebSocket from "ws";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,11 +14,11 @@ const FANOUT = (process.env.BENCH_VIEWERS ?? "100,500,1000").split(",").map(Numb
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const STALL_S = Number(process.env.BENCH_STALL_S ?? 60);
 const THROUGHPUT_S = Number(process.env.BENCH_THROUGHPUT_S ?? 8);
-const children: Child[] = [];
+const children: ServiceProcess[] = [];
 
 /** Starts a service or bench script of this repository; every child is killed when the bench ends. */
-function start(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
-  const child = startChild(resolve(repoRoot, script), args, { LOG_LEVEL: "info", ...env });
+function start(script: string, args: string[] = [], env: Record<string, string> = {}): ServiceProcess {
+  const child = new ServiceProcess(script, { LOG_LEVEL: "info", ...env }, { args, stdin: "pipe" });
   children.push(child);
   return child;
 }
@@ -40,7 +40,7 @@ async function startMesh(imageWorkers: number) {
     MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
     METRICS_PORT: "0",
   });
-  const endpoint = String((await mapper.waitFor("mapper listening")).endpoint);
+  const endpoint = String((await mapper.waitForLog("mapper listening")).endpoint);
   // One render thread per worker: a worker is one core's worth, so two workers can use both cores.
   const workers = Array.from({ length: imageWorkers }, (_, i) =>
     start("services/image-worker/dist/src/main.js", [], {
@@ -49,12 +49,12 @@ async function startMesh(imageWorkers: number) {
       RENDER_THREADS: "1",
     }),
   );
-  await Promise.all(workers.map((w) => w.waitFor("registered")));
+  await Promise.all(workers.map((w) => w.waitForLog("registered")));
   return { endpoint, all: [mapper, ...workers] };
 }
 
-function stop(started: Child[]) {
-  for (const s of started) s.process.kill("SIGKILL");
+function stop(started: ServiceProcess[]) {
+  for (const s of started) s.child.kill("SIGKILL");
 }
 
 /** Frames per second the image workers deliver to a caller that keeps them all busy. */
@@ -92,13 +92,13 @@ async function startGateway(endpoint: string) {
     // Every simulated viewer comes from 127.0.0.1: lift the per-address limit above the largest swarm.
     MAX_CONNECTIONS_PER_ADDRESS: "10000",
   });
-  const { port } = await gateway.waitFor("gateway listening");
+  const { port } = await gateway.waitForLog("gateway listening");
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if ((await fetch(`${base}/readyz`)).ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { gateway, base, pid: gateway.process.pid as number };
+  return { gateway, base, pid: gateway.pid };
 }
 
 /** The gateway's own frame-age histogram (tick → handed to every viewer's socket), as cumulative bucket counts. */
@@ -128,7 +128,7 @@ async function fanOut(base: string, gatewayPid: number, viewers: number) {
       join(tmpdir(), `zmesh-swarm-${process.pid}-${viewers}-${i}.json`),
     ]),
   );
-  await Promise.all(swarms.map((s) => s.waitFor((line) => "ready" in line)));
+  await Promise.all(swarms.map((s) => s.waitForLine("ready", (line) => "ready" in line)));
   const before = usage(gatewayPid);
   const bucketsBefore = await ageBuckets(base);
   const startedAt = performance.now();
@@ -136,9 +136,9 @@ async function fanOut(base: string, gatewayPid: number, viewers: number) {
   const sampler = setInterval(() => {
     rssMax = Math.max(rssMax, usage(gatewayPid).rssMb);
   }, 500);
-  for (const swarm of swarms) swarm.process.stdin?.write("go\n");
+  for (const swarm of swarms) swarm.child.stdin?.write("go\n");
   const done = await Promise.all(
-    swarms.map((s) => s.waitFor((line) => "done" in line, (WINDOW_S + 60) * 1000)),
+    swarms.map((s) => s.waitForLine("done", (line) => "done" in line, (WINDOW_S + 60) * 1000)),
   ).finally(() => clearInterval(sampler));
   const results = done.map(
     (line) => JSON.parse(readFileSync(String(line.done), "utf8")) as Record<string, unknown>,

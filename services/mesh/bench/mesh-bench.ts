@@ -4,11 +4,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import winston from "winston";
-import Transport from "winston-transport";
 import { Dealer } from "zeromq";
 import { MapperClient, PeerClient } from "../src/mod.js";
-import { type Child, measureLatency, measureThroughput, percentile, startChild } from "./bench-support.js";
+import {
+  measureLatency,
+  measureThroughput,
+  percentile,
+  recordingLogger,
+  ServiceProcess,
+} from "../testing/mod.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
@@ -17,9 +21,13 @@ const THROUGHPUT_TOTAL = Number(process.env.BENCH_TOTAL ?? 50_000);
 const WINDOW = 256;
 const ROUNDS = 5;
 const FAILOVER_TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
-const children: Child[] = [];
+const children: ServiceProcess[] = [];
 const child = (script: string, args: string[] = [], env: Record<string, string> = {}) => {
-  const started = startChild(resolve(here, script), args, env);
+  const started = new ServiceProcess(
+    resolve(here, script),
+    { LOG_LEVEL: "info", ...env },
+    { args, stdin: "pipe" },
+  );
   children.push(started);
   return started;
 };
@@ -31,7 +39,7 @@ interface System {
 
 async function bareEcho(): Promise<System> {
   const server = child("bare-echo-server.js", ["tcp://127.0.0.1:*"]);
-  const { endpoint } = await server.waitFor("listening");
+  const { endpoint } = await server.waitForLog("listening");
   const dealer = new Dealer({ linger: 0, sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000 });
   dealer.connect(String(endpoint));
   // One reader, one writer queue, correlation by a counter: the least any request/reply client needs.
@@ -69,11 +77,11 @@ async function startMesh(workers: number, heartbeatIntervalMs: number) {
     MAPPER_EVENTS_BIND: "tcp://127.0.0.1:0",
     METRICS_PORT: "0",
   });
-  const mapperEndpoint = String((await mapper.waitFor("mapper listening")).endpoint);
+  const mapperEndpoint = String((await mapper.waitForLog("mapper listening")).endpoint);
   const started = [];
   for (let i = 0; i < workers; i++) {
     const worker = child("../examples/echo-worker.js", [], { ...env, MAPPER_ENDPOINT: mapperEndpoint });
-    const listening = await worker.waitFor("worker listening");
+    const listening = await worker.waitForLog("worker listening");
     started.push({ worker, instanceId: String(listening.instance) });
   }
   return { mapper, mapperEndpoint, workers: started };
@@ -122,23 +130,9 @@ async function compare(systems: Record<"bare" | "mesh", System>) {
   return { bare: summary("bare"), mesh: summary("mesh") };
 }
 
-/** Captures the peer client's log lines with the time they were written. */
-class CapturingTransport extends Transport {
-  readonly lines: { at: number; message: string; peer?: string }[] = [];
-  override log(info: { message: string; peer?: string }, next: () => void): void {
-    this.lines.push({
-      at: performance.now(),
-      message: info.message,
-      ...(info.peer ? { peer: info.peer } : {}),
-    });
-    next();
-  }
-}
-
 async function failoverTrial(heartbeatIntervalMs: number) {
   const { mapperEndpoint, mapper, workers } = await startMesh(2, heartbeatIntervalMs);
-  const capture = new CapturingTransport();
-  const logger = winston.createLogger({ level: "info", transports: [capture] });
+  const logger = recordingLogger();
   const client = new PeerClient({ mapperEndpoint, logger });
   const watcher = new MapperClient(mapperEndpoint);
   let expiredAt = 0;
@@ -161,13 +155,13 @@ async function failoverTrial(heartbeatIntervalMs: number) {
     }
   })();
   const killedAt = performance.now();
-  victim.worker.process.kill("SIGKILL");
+  victim.worker.child.kill("SIGKILL");
   while (!expiredAt && performance.now() - killedAt < 10 * heartbeatIntervalMs)
     await new Promise((r) => setTimeout(r, 5));
   running = false;
   await traffic;
-  const dropped = capture.lines.find(
-    (l) => l.message.startsWith("peer connection dropped") && l.peer === victim.instanceId,
+  const dropped = logger.lines.find(
+    (l) => l.message.startsWith("peer connection dropped") && l.fields.peer === victim.instanceId,
   );
   client.close();
   watcher.close();

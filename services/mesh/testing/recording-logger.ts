@@ -5,6 +5,8 @@ export interface RecordedLine {
   level: "error" | "warn" | "info" | "debug";
   message: string;
   fields: Record<string, unknown>;
+  /** performance.now() when it was written. */
+  at: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export function recordingLogger(): Logger & { lines: RecordedLine[] } {
     const write =
       (level: RecordedLine["level"]) =>
       (message: string, fields: Record<string, unknown> = {}) =>
-        lines.push({ level, message, fields: { ...bound, ...fields } });
+        lines.push({ level, message, fields: { ...bound, ...fields }, at: performance.now() });
     return {
       lines,
       error: write("error"),
