@@ -10,6 +10,7 @@ import {
 } from "@zmesh/mesh/service";
 import { register } from "prom-client";
 import { mapperConfigSchema } from "./config.js";
+import { scrapeTargets } from "./scrape-targets.js";
 
 const config = loadConfigOrExit(mapperConfigSchema);
 const logger = createLogger({
@@ -32,8 +33,12 @@ const mapper = await startOrExit(
     }),
   { MAPPER_BIND: config.MAPPER_BIND, MAPPER_EVENTS_BIND: config.MAPPER_EVENTS_BIND },
 );
+// GET /sd: the directory's metrics addresses as Prometheus HTTP service discovery (deploy/prometheus).
 const metricsServer = await startOrExit(
-  () => serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST),
+  () =>
+    serveMetrics(register, config.METRICS_PORT, config.METRICS_HOST, {
+      "/sd": () => scrapeTargets(mapper.instances()),
+    }),
   { METRICS_PORT: config.METRICS_PORT },
 );
 logger.info("metrics listening", { port: metricsServer.port });

@@ -7,14 +7,31 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` for Prometheus. Services without a web framework use this one. */
+/** Extra `GET` paths served as JSON beside `/metrics`, each answered with what its function returns now. */
+export type JsonRoutes = Readonly<Record<string, () => unknown>>;
+
+/**
+ * Serves `GET /metrics` for Prometheus. Services without a web framework use this one.
+ *
+ * @example The mapper also serves Prometheus service discovery from its directory:
+ * ```ts
+ * await serveMetrics(register, 9100, "0.0.0.0", { "/sd": () => scrapeTargets(mapper.instances()) });
+ * ```
+ */
 export async function serveMetrics(
   registry: Registry,
   port: number,
   host = "0.0.0.0",
+  jsonRoutes: JsonRoutes = {},
 ): Promise<MetricsServer> {
   const server = createServer((request, response) => {
-    if (request.method !== "GET" || request.url?.split("?")[0] !== "/metrics") {
+    const path = request.url?.split("?")[0] ?? "";
+    const jsonRoute = Object.hasOwn(jsonRoutes, path) ? jsonRoutes[path] : undefined;
+    if (request.method === "GET" && jsonRoute) {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(jsonRoute()));
+      return;
+    }
+    if (request.method !== "GET" || path !== "/metrics") {
       response.writeHead(404).end("not found\n");
       return;
     }
