@@ -1,120 +1,85 @@
-// The live page: frames over Socket.IO, the mesh over /api/mesh. Reconnects by itself.
+// The live page: frames over Socket.IO, the mesh and readiness over HTTP. Reconnects by itself, and
+// says so: while a component is away, the values it feeds are greyed and the component is named.
 // The gateway's shapes are imported as types only (tsconfig paths): esbuild erases them.
-import type {
-  ClientToServerEvents,
-  MeshInstance,
-  MeshResponse,
-  ServerToClientEvents,
-} from "@zmesh/gateway/api";
+import type { ClientToServerEvents, MeshResponse, Readiness, ServerToClientEvents } from "@zmesh/gateway/api";
 import { io, type Socket } from "socket.io-client";
+import { byId } from "./dom.js";
+import { FrameHistory, HISTORY_SIZE } from "./frame-history.js";
+import { FrameView } from "./frame-view.js";
+import { MeshPanel } from "./mesh-panel.js";
+import { type PageFacts, pageState } from "./page-state.js";
+import { ReportPanel } from "./report-panel.js";
+import { WorkerColors } from "./worker-colors.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const image = $<HTMLImageElement>("frame");
-const connection = $("connection");
+const colors = new WorkerColors();
+const frames = new FrameView(new FrameHistory(byId("history"), byId("history-legend"), colors));
+const mesh = new MeshPanel(colors);
+const report = new ReportPanel();
+const facts: PageFacts = {
+  connected: false,
+  everConnected: false,
+  readiness: undefined,
+  lastFrameAt: undefined,
+};
+byId("history-size").textContent = String(HISTORY_SIZE);
 
-// --- the stream ---------------------------------------------------------------------------
 // In a browser, binary attachments arrive as ArrayBuffer.
 const socket: Socket<ServerToClientEvents<ArrayBuffer>, ClientToServerEvents> = io({
   transports: ["websocket"],
 });
-const arrivals: number[] = [];
-let shownUrl: string | undefined;
-
-socket.on("connect", () => setConnection("live", "live"));
-socket.on("disconnect", () => setConnection("connecting", "reconnecting…"));
-socket.io.on("reconnect_attempt", () => setConnection("connecting", "reconnecting…"));
-socket.on("connect_error", () => setConnection("down", "gateway unreachable, retrying…"));
-
+socket.on("connect", () => {
+  facts.connected = true;
+  facts.everConnected = true;
+  update();
+  void refreshAll();
+  void report.refresh(true);
+});
+socket.on("disconnect", () => {
+  facts.connected = false;
+  facts.readiness = undefined;
+  update();
+  void report.refresh(false);
+});
 socket.on("frame", (frame) => {
-  const now = Date.now();
-  const url = URL.createObjectURL(new Blob([frame.jpeg], { type: "image/jpeg" }));
-  image.onload = () => {
-    if (shownUrl) URL.revokeObjectURL(shownUrl);
-    shownUrl = url;
-  };
-  image.src = url;
-  arrivals.push(now);
-  while (arrivals.length > 0 && (arrivals[0] as number) < now - 2000) arrivals.shift();
-  $("worker").textContent = frame.worker.replace(/^image-worker-/, "");
-  $("worker").title = frame.worker;
-  $("fps").textContent = (arrivals.length / 2).toFixed(1);
-  // Ages across machines assume synchronised clocks; on one host they are exact.
-  $("age").textContent = `${Math.max(0, now - frame.requestedAt)} ms`;
-  $("seq").textContent = `#${frame.seq}`;
+  frames.show(frame);
+  facts.lastFrameAt = frames.lastFrameAt;
 });
 
-function setConnection(kind: "live" | "connecting" | "down", text: string): void {
-  connection.className = `status ${kind}`;
-  connection.textContent = text;
+/** Applies the page's state: the badge, the overlay on the frame, and which values are greyed. */
+function update(now = Date.now()): void {
+  frames.tick(now);
+  const state = pageState(facts, now);
+  document.body.dataset.condition = state.condition;
+  const badge = byId("connection");
+  badge.textContent = state.badge;
+  badge.className = `status ${state.condition}`;
+  const overlay = byId("frame-overlay");
+  overlay.textContent = state.framesCurrent ? "" : state.badge;
+  overlay.hidden = state.framesCurrent;
+  for (const id of ["frame", "stats", "history-panel"])
+    byId(id).classList.toggle("stale", !state.framesCurrent);
+  const meshStale = !facts.connected;
+  for (const id of ["instances", "mesh-summary"]) byId(id).classList.toggle("stale", meshStale);
+  byId("mesh-status").classList.toggle("problem", meshStale);
+  byId("mesh-status").textContent = meshStale
+    ? "gateway unreachable — showing the mesh as last seen"
+    : "Frames/s, share and render time are counted by the gateway over the last 5 s.";
 }
 
-// --- the mesh panel -----------------------------------------------------------------------
-async function refreshMesh(): Promise<void> {
+/** The mesh and the gateway's readiness; while the socket is down, the last ones stay (greyed). */
+async function refreshAll(): Promise<void> {
+  if (!facts.connected) return;
   try {
-    const response = await fetch("/api/mesh");
-    const mesh = (await response.json()) as MeshResponse;
-    renderMesh(mesh.services);
+    const [meshAnswer, readyAnswer] = await Promise.all([fetch("/api/mesh"), fetch("/readyz")]);
+    const view = (await meshAnswer.json()) as MeshResponse;
+    facts.readiness = (await readyAnswer.json()) as Readiness;
+    if (facts.connected) mesh.render(view);
   } catch {
-    // The gateway is restarting: the connection badge says so; try again on the next round.
+    // The gateway went away between the socket's last word and this request: the socket will say so.
   }
+  update();
 }
 
-function renderMesh(services: Record<string, MeshInstance[]>): void {
-  const list = $("instances");
-  const rows = Object.entries(services).flatMap(([service, instances]) =>
-    instances.map((instance) => {
-      const item = document.createElement("li");
-      const name = Object.assign(document.createElement("span"), {
-        className: "name",
-        textContent: instance.id,
-      });
-      const state = Object.assign(document.createElement("span"), {
-        className: `state ${instance.state}`,
-        textContent: instance.state,
-      });
-      const label = Object.assign(document.createElement("span"), {
-        className: "service",
-        textContent: service,
-      });
-      const percent = Object.assign(document.createElement("span"), {
-        className: "service",
-        textContent: `${Math.round(instance.load * 100)}% load`,
-      });
-      const bar = Object.assign(document.createElement("div"), { className: "bar" });
-      const fill = document.createElement("span");
-      fill.style.width = `${Math.min(100, Math.round(instance.load * 100))}%`;
-      bar.append(fill);
-      item.append(name, state, label, percent, bar);
-      item.dataset.instance = instance.id;
-      return item;
-    }),
-  );
-  if (rows.length === 0) {
-    list.replaceChildren(
-      Object.assign(document.createElement("li"), { className: "empty", textContent: "no instances yet" }),
-    );
-  } else {
-    list.replaceChildren(...rows);
-  }
-}
-
-void refreshMesh();
-setInterval(refreshMesh, 1000);
-
-// --- the latest report (a PNG chart drawn by the report worker) -----------------------------
-const chart = $<HTMLImageElement>("report-chart");
-async function refreshReport(): Promise<void> {
-  try {
-    const response = await fetch("/api/reports/latest.png");
-    if (!response.ok) throw new Error(`${response.status}`);
-    const url = URL.createObjectURL(await response.blob());
-    const previous = chart.src;
-    chart.src = url;
-    if (previous.startsWith("blob:")) URL.revokeObjectURL(previous);
-    $("report-status").textContent = `updated ${new Date().toLocaleTimeString()}`;
-  } catch {
-    $("report-status").textContent = "report worker not reachable yet";
-  }
-}
-void refreshReport();
-setInterval(refreshReport, 5000);
+setInterval(update, 250);
+setInterval(refreshAll, 1000);
+setInterval(() => void report.refresh(facts.connected), 5000);

@@ -1,0 +1,42 @@
+// Distinct on the page's dark background, and none of them the state colours' green, amber or red.
+const PALETTE = ["#4f8cff", "#ff9f43", "#22d3ee", "#f472b6", "#a78bfa", "#a3e635", "#e2e8f0", "#d6a77a"];
+
+/**
+ * A colour per image worker, the same in the history strip, its legend and the mesh panel. A
+ * worker's colour comes from its name (so it stays the same across reloads), moved to the next
+ * free one when another worker has it; past eight workers colours repeat.
+ */
+export class WorkerColors {
+  readonly #colors = new Map<string, string>();
+
+  /** The colour of `worker`, chosen on first sight and kept for the page's life. */
+  of(worker: string): string {
+    const known = this.#colors.get(worker);
+    if (known) return known;
+    const taken = new Set(this.#colors.values());
+    const start = hash(worker) % PALETTE.length;
+    let color = PALETTE[start] as string;
+    for (let step = 0; step < PALETTE.length; step++) {
+      const candidate = PALETTE[(start + step) % PALETTE.length] as string;
+      if (!taken.has(candidate)) {
+        color = candidate;
+        break;
+      }
+    }
+    this.#colors.set(worker, color);
+    return color;
+  }
+}
+
+/** FNV-1a: small, stable, spreads similar names apart. */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193) >>> 0;
+  }
+  return value;
+}
+
+/** A worker's name without its service prefix: "image-worker-alpha" is "alpha" on the page. */
+export const shortName = (worker: string): string => worker.replace(/^image-worker-/, "");
