@@ -14,8 +14,12 @@ interface Canvas {
 const WIDTH = 720;
 const ROW = 54;
 const TOP = 150;
-const LABEL = 220;
-const BAR = WIDTH - LABEL - 40;
+const LABEL = 240;
+/** Room right of each bar for its value ("100%"). */
+const VALUE = 56;
+const BAR = WIDTH - LABEL - VALUE - 20;
+/** Longest instance id printed whole; the font has Latin-1 glyphs only, so no "…": it is cut with "...". */
+const MAX_ID = 24;
 const COLORS = { background: 0x0f1222ff, track: 0x262b4dff, load: 0xffd500ff, share: 0x4f8cffff };
 
 export interface ChartResources {
@@ -25,7 +29,10 @@ export interface ChartResources {
   thumbnail?: Image;
 }
 
-/** Per instance: a yellow bar of mean load and a blue bar of its share of the service's jobs. */
+/**
+ * Per instance: a yellow bar of mean load and a blue bar of its share of the service's jobs, each
+ * with its value. Meant to be shown at its own size (720 px wide), where its 16 px text reads.
+ */
 export async function renderChart(
   report: Report,
   { Jimp, font, thumbnail }: ChartResources,
@@ -43,10 +50,15 @@ export async function renderChart(
   }
   rows.forEach((row, index) => {
     const y = TOP + index * ROW;
-    image.print({ font, x: 20, y, text: row.id.length > 24 ? `${row.id.slice(0, 23)}…` : row.id });
+    image.print({
+      font,
+      x: 20,
+      y,
+      text: row.id.length > MAX_ID ? `${row.id.slice(0, MAX_ID - 3)}...` : row.id,
+    });
     image.print({ font, x: 20, y: y + 20, text: `${row.service} · ${row.served} served` });
-    bar(image, LABEL, y + 4, row.loadMean, COLORS.load);
-    bar(image, LABEL, y + 24, row.share, COLORS.share);
+    bar(image, font, y + 2, row.loadMean, COLORS.load);
+    bar(image, font, y + 22, row.share, COLORS.share);
   });
   return image.getBuffer("image/png");
 }
@@ -58,9 +70,11 @@ function legend(image: Canvas, font: Font): void {
   image.print({ font, x: LABEL + 160, y: 110, text: "share of jobs" });
 }
 
-function bar(image: Canvas, x: number, y: number, ratio: number, color: number): void {
-  fill(image, x, y, BAR, 14, COLORS.track);
-  fill(image, x, y, Math.round(BAR * Math.min(1, Math.max(0, ratio))), 14, color);
+function bar(image: Canvas, font: Font, y: number, ratio: number, color: number): void {
+  const clamped = Math.min(1, Math.max(0, ratio));
+  fill(image, LABEL, y + 2, BAR, 14, COLORS.track);
+  fill(image, LABEL, y + 2, Math.round(BAR * clamped), 14, color);
+  image.print({ font, x: LABEL + BAR + 10, y, text: `${Math.round(clamped * 100)}%` });
 }
 
 function fill(image: Canvas, x: number, y: number, width: number, height: number, color: number): void {
