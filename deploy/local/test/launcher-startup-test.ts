@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:net";
-import { freePortRange } from "../../chaos/support/free-ports.js";
-import { launcherPorts } from "./support/launcher-ports.js";
+import { freeLauncherSettings } from "./support/launcher-ports.js";
 import { alive, LauncherProcess } from "./support/launcher-process.js";
 
 // make run during start-up: a failure stops everything and says why in the last lines.
@@ -13,11 +12,12 @@ afterEach(async () => {
 });
 
 test("a gateway port in use stops every process, with exit code 1 and the cause as the last lines", async () => {
-  const base = await freePortRange(7);
+  const settings = await freeLauncherSettings(2);
+  const base = Number(settings.GATEWAY_PORT);
   // Holds the gateway's port; hangs up on whoever connects (the launcher polling /readyz).
   squatter = createServer((socket) => socket.destroy());
   await new Promise<void>((listening) => squatter?.listen(base, "127.0.0.1", listening));
-  launcher = new LauncherProcess({ ...launcherPorts(base), IMAGE_WORKERS: "2" });
+  launcher = new LauncherProcess(settings);
 
   expect(await launcher.exited).toEqual({ code: 1, signal: null });
   const lines = launcher.stdout.filter((line) => line !== "");

@@ -1,7 +1,6 @@
 import { waitFor } from "@zmesh/mesh/testing";
 import type { MeshResponse } from "../../../services/gateway/src/gateway-api.js";
-import { freePortRange } from "../../chaos/support/free-ports.js";
-import { launcherPorts } from "./support/launcher-ports.js";
+import { freeLauncherSettings } from "./support/launcher-ports.js";
 import { alive, LauncherProcess } from "./support/launcher-process.js";
 
 // make run after start-up: a killed process comes back, and Ctrl-C still stops everything.
@@ -10,8 +9,9 @@ let launcher: LauncherProcess | undefined;
 afterEach(() => launcher?.stop());
 
 test("a SIGKILLed image worker is restarted, and Ctrl-C then stops every process with exit code 0", async () => {
-  const base = await freePortRange(7);
-  launcher = new LauncherProcess({ ...launcherPorts(base), IMAGE_WORKERS: "2", LOG_FORMAT: "json" });
+  const settings = await freeLauncherSettings(2);
+  const base = Number(settings.GATEWAY_PORT);
+  launcher = new LauncherProcess({ ...settings, LOG_FORMAT: "json" });
   const running = launcher;
   await running.waitForLine(/^zmesh is running: open http:\/\/127\.0\.0\.1:\d+\/$/, 45_000);
   const [killedPid] = running.startedPids().get("image-1") ?? [];
