@@ -35,6 +35,16 @@ describe("gateway streaming", () => {
     );
     const seqs = frames.map((f) => f.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // The gateway counts who rendered what it emitted: both workers, their shares making the whole.
+    const { frames: rates } = (await (await fetch(`${base}/api/mesh`)).json()) as MeshResponse;
+    expect(Object.keys(rates.workers)).toEqual(["image-worker-alpha", "image-worker-beta"]);
+    for (const rate of Object.values(rates.workers)) {
+      expect(rate.framesPerS).toBeGreaterThan(0);
+      expect(rate.renderMs).toBeGreaterThan(0);
+    }
+    const shares = Object.values(rates.workers).reduce((sum, rate) => sum + rate.share, 0);
+    expect(shares).toBeCloseTo(1, 1);
+    expect(rates.framesPerS).toBeGreaterThan(0);
   });
 
   it("keeps the stream going within a second when an image worker is killed", async () => {
