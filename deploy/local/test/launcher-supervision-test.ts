@@ -52,4 +52,6 @@ test("a SIGKILLed image worker is restarted, and Ctrl-C then stops every process
     ["echo", "gateway", "image-1", "image-2", "mapper", "reports"].map((name) => `${name} | exited (code 0)`),
   );
   expect(exits.at(-1)).toMatch(/^mapper /);
+  // Its output went to a pipe: no colour codes, from it or from any process.
+  expect(running.stdout.filter((line) => line.includes("\x1b"))).toEqual([]);
 });
