@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadLauncherConfig } from "./config.mjs";
 import { linePrefix, prettyLine, wantsColour } from "./log-format.mjs";
+import { securityEnv } from "./keys.mjs";
 import { waitUntilReady } from "./readiness.mjs";
 import { localProcesses } from "./services.mjs";
 import { SupervisedProcess } from "./supervised-process.mjs";
@@ -17,6 +18,7 @@ const config = loadLauncherConfig(process.env);
 const write = (/** @type {string} */ text) => process.stdout.write(text);
 
 const services = localProcesses(config);
+const security = securityEnv(root, process.env);
 
 const colour = wantsColour(process.stdout, process.env);
 const width = Math.max(...services.map((service) => service.name.length));
@@ -25,7 +27,7 @@ const processes = services.map(
     new SupervisedProcess({
       name: service.name,
       script: resolve(root, service.script),
-      env: { ...process.env, ...service.env },
+      env: { ...process.env, ...security, ...service.env },
       prefix: linePrefix(service.name, index, width, colour),
       format: config.LOG_FORMAT === "json" ? (line) => line : prettyLine,
       write,

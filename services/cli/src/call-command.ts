@@ -1,7 +1,7 @@
 import { MeshError, PeerClient } from "@zmesh/mesh";
 import { CliFailure, UsageError } from "./cli-errors.js";
 import type { Flags } from "./command-line.js";
-import { fromMapper } from "./mapper-answer.js";
+import { fromMapper, type MapperTarget } from "./mapper-answer.js";
 import { writeReply } from "./reply-output.js";
 
 const MAX_TIMEOUT_MS = 600_000;
@@ -11,17 +11,21 @@ const MAX_TIMEOUT_MS = 600_000;
  * mapper is asked first, so a silent mapper or a service nobody serves is named as such rather
  * than blamed on a worker.
  */
-export async function call(mapperEndpoint: string, args: readonly string[], flags: Flags): Promise<void> {
+export async function call(mapper: MapperTarget, args: readonly string[], flags: Flags): Promise<void> {
   const [service, job, body] = args;
   if (!service || !job) throw new UsageError("needs <service> <job>", "call");
   const timeoutMs = timeoutOf(flags.timeout);
   const payload = jsonPayload(body);
-  const client = new PeerClient({ mapperEndpoint, defaultTimeoutMs: timeoutMs });
+  const client = new PeerClient({
+    mapperEndpoint: mapper.endpoint,
+    defaultTimeoutMs: timeoutMs,
+    security: mapper.security,
+  });
   try {
-    await fromMapper(mapperEndpoint, client.ready);
+    await fromMapper(mapper, client.ready);
     const instances = client.directory.count(service);
     if (instances === 0)
-      throw new CliFailure(`no instance of ${service} is registered with the mapper at ${mapperEndpoint}`, [
+      throw new CliFailure(`no instance of ${service} is registered with the mapper at ${mapper.endpoint}`, [
         "`zmesh ls` lists the services that are.",
       ]);
     const reply = await client

@@ -11,6 +11,11 @@ commands:
   call <service> <job> [JSON] [--out FILE] [--timeout MS]
                                           send one job and print its reply; a binary or large reply
                                           goes to --out FILE (- for stdout), else to a file it names
+  keys init [DIR] [--name NAME]...        write a mesh key set (default .zmesh/keys): the mapper's
+                                          key pair and one per service, keeping pairs that exist
+
+  ls, watch and call take --keys DIR: the key set to use (default: ZMESH_KEYS, else the nearest
+  .zmesh/keys at or above this folder; none found, or ZMESH_INSECURE=1: plaintext)
 
 environment:
   MAPPER_ENDPOINT  the mapper to ask (default tcp://127.0.0.1:5555)
@@ -19,15 +24,17 @@ environment:
 const help = { type: "boolean", short: "h" } as const;
 const json = { type: "boolean" } as const;
 const all = { type: "boolean" } as const;
+const keys = { type: "string" } as const;
 
 /** The flags each command takes: any other is refused by name. */
 const COMMANDS = {
-  ls: { flags: { help, json, all, service: { type: "string" } }, positionals: [] },
-  watch: { flags: { help, json, all }, positionals: [] },
+  ls: { flags: { help, json, all, keys, service: { type: "string" } }, positionals: [] },
+  watch: { flags: { help, json, all, keys }, positionals: [] },
   call: {
-    flags: { help, out: { type: "string" }, timeout: { type: "string" } },
+    flags: { help, keys, out: { type: "string" }, timeout: { type: "string" } },
     positionals: ["service", "job", "JSON"],
   },
+  keys: { flags: { help, name: { type: "string", multiple: true } }, positionals: ["init", "DIR"] },
 } satisfies Record<string, { flags: ParseArgsConfig["options"]; positionals: string[] }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -39,6 +46,8 @@ export interface Flags {
   service?: string;
   out?: string;
   timeout?: string;
+  keys?: string;
+  name?: string[];
 }
 
 /** A command line understood: help asked for, or one command with its flags and arguments. */

@@ -1,13 +1,13 @@
 import { type InstanceRecord, MapperClient } from "@zmesh/mesh";
 import type { Flags } from "./command-line.js";
 import { directoryView, instanceTable } from "./format.js";
-import { fromMapper, MAPPER_ANSWER_MS } from "./mapper-answer.js";
+import { fromMapper, MAPPER_ANSWER_MS, type MapperTarget } from "./mapper-answer.js";
 
 /** `zmesh ls`: the directory once, as a table (a summary when large) or as JSON. */
-export async function ls(mapperEndpoint: string, flags: Flags): Promise<void> {
-  const client = new MapperClient(mapperEndpoint);
+export async function ls(mapper: MapperTarget, flags: Flags): Promise<void> {
+  const client = new MapperClient(mapper.endpoint, mapper.security);
   try {
-    const instances = await fromMapper(mapperEndpoint, client.list(flags.service, MAPPER_ANSWER_MS));
+    const instances = await fromMapper(mapper, client.list(flags.service, MAPPER_ANSWER_MS));
     process.stdout.write(flags.json ? `${JSON.stringify(instances, null, 2)}\n` : listing(instances, flags));
   } finally {
     client.close();

@@ -3,8 +3,11 @@ import { loadConfigOrExit, memberSettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 import { call } from "./call-command.js";
 import { CliFailure, UsageError } from "./cli-errors.js";
+import { cliSecurity } from "./cli-security.js";
 import { type CommandLine, parseCommandLine, USAGE } from "./command-line.js";
+import { keysCommand } from "./keys-command.js";
 import { ls } from "./ls-command.js";
+import type { MapperTarget } from "./mapper-answer.js";
 import { watch } from "./watch-command.js";
 
 /** EX_USAGE: the command line was wrong. */
@@ -31,10 +34,16 @@ const { MAPPER_ENDPOINT: mapperEndpoint } = loadConfigOrExit(
 );
 
 const { command, flags, args } = commandLine;
+/** The mapper, over CURVE with the local key set when there is one (built only for commands that ask it). */
+const mapper = (): MapperTarget => {
+  const { security, source } = cliSecurity(flags.keys);
+  return { endpoint: mapperEndpoint, security, keys: source };
+};
 const commands = {
-  ls: () => ls(mapperEndpoint, flags),
-  watch: () => watch(mapperEndpoint, flags),
-  call: () => call(mapperEndpoint, args, flags),
+  ls: async () => ls(mapper(), flags),
+  watch: async () => watch(mapper(), flags),
+  call: async () => call(mapper(), args, flags),
+  keys: async () => keysCommand(args, flags),
 };
 commands[command]().catch(exitWith);
 

@@ -3,7 +3,7 @@ import { CliFailure } from "./cli-errors.js";
 import type { Flags } from "./command-line.js";
 import { changeLine } from "./format.js";
 import { listing } from "./ls-command.js";
-import { fromMapper, MAPPER_ANSWER_MS } from "./mapper-answer.js";
+import { fromMapper, MAPPER_ANSWER_MS, type MapperTarget } from "./mapper-answer.js";
 
 /** How long the first event may take once the mapper has answered (it publishes every heartbeat). */
 const EVENTS_WITHIN_MS = 10_000;
@@ -12,15 +12,15 @@ const EVENTS_WITHIN_MS = 10_000;
  * `zmesh watch`: the directory, then every change as it happens, until Ctrl-C. A mapper that does
  * not answer, or whose events do not arrive, is named as such instead of a silent wait.
  */
-export async function watch(mapperEndpoint: string, flags: Flags): Promise<void> {
-  const client = new MapperClient(mapperEndpoint);
+export async function watch(mapper: MapperTarget, flags: Flags): Promise<void> {
+  const client = new MapperClient(mapper.endpoint, mapper.security);
   process.on("SIGINT", () => {
     client.close();
     process.exit(0);
   });
   try {
     // Asking once first tells a silent mapper (fast) from events that do not reach us (slower).
-    await fromMapper(mapperEndpoint, client.list(undefined, MAPPER_ANSWER_MS));
+    await fromMapper(mapper, client.list(undefined, MAPPER_ANSWER_MS));
     const { directory, ready } = client.watch((change) => {
       process.stdout.write(
         flags.json
@@ -28,7 +28,7 @@ export async function watch(mapperEndpoint: string, flags: Flags): Promise<void>
           : changeLine(change, new Date()),
       );
     });
-    await eventsWithin(ready, mapperEndpoint);
+    await eventsWithin(ready, mapper.endpoint);
     const instances = directory.all();
     process.stdout.write(
       flags.json

@@ -8,6 +8,7 @@ import {
   createLogger,
   loadConfigOrExit,
   onShutdownSignal,
+  securityFromSettings,
   startOrExit,
 } from "@zmesh/mesh/service";
 import { register } from "prom-client";
@@ -32,6 +33,7 @@ const peers = new PeerClient({
   mapperEndpoint: config.MAPPER_ENDPOINT,
   logger,
   defaultTimeoutMs: config.RENDER_TIMEOUT_MS,
+  security: securityFromSettings(config, "gateway", logger),
 });
 const webRoot = fileURLToPath(new URL("../../../../web-client/dist", import.meta.url));
 const metrics = gatewayMetrics(register);

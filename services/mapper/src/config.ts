@@ -1,4 +1,10 @@
-import { intSetting, memberSettings, portSetting, zmqEndpointSetting } from "@zmesh/mesh/service";
+import {
+  intSetting,
+  memberSettings,
+  portSetting,
+  securitySettings,
+  zmqEndpointSetting,
+} from "@zmesh/mesh/service";
 import { z } from "zod";
 
 /** Every setting of the mapper, read and checked once at start-up (documented in .env.example). */
@@ -9,6 +15,9 @@ export const mapperConfigSchema = z
     HEARTBEAT_INTERVAL_MS: memberSettings.HEARTBEAT_INTERVAL_MS,
     EXPIRY_INTERVALS: intSetting(2, 100, 3),
     MAPPER_MAX_INSTANCES: intSetting(1, 1_000_000, 10_000),
+    /** With CURVE: the most instances one key (one service) may register. */
+    MAPPER_MAX_INSTANCES_PER_KEY: intSetting(1, 1_000_000, 1000),
+    ...securitySettings,
     METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     METRICS_PORT: portSetting(9100),
     LOG_LEVEL: memberSettings.LOG_LEVEL,

@@ -5,6 +5,7 @@ import {
   createLogger,
   loadConfigOrExit,
   onShutdownSignal,
+  securityFromSettings,
   serveMetrics,
   startOrExit,
 } from "@zmesh/mesh/service";
@@ -29,6 +30,8 @@ const mapper = await startOrExit(
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
       expiryIntervals: config.EXPIRY_INTERVALS,
       maxInstances: config.MAPPER_MAX_INSTANCES,
+      maxInstancesPerKey: config.MAPPER_MAX_INSTANCES_PER_KEY,
+      security: securityFromSettings(config, "mapper", logger),
       logger,
     }),
   { MAPPER_BIND: config.MAPPER_BIND, MAPPER_EVENTS_BIND: config.MAPPER_EVENTS_BIND },

@@ -4,14 +4,17 @@
 
 export {
   ConfigError,
+  flagSetting,
   intSetting,
   loadConfig,
   loadConfigOrExit,
   memberSettings,
   portSetting,
+  securitySettings,
   startOrExit,
   zmqEndpointSetting,
 } from "./config/env.js";
+export { securityFromSettings } from "./config/security-from-settings.js";
 export { onShutdownSignal } from "./lifecycle.js";
 export { createLogger, type LoggerOptions, type ProcessLogger } from "./observability/logger.js";
 export { type MetricsServer, serveMetrics } from "./observability/metrics-server.js";

@@ -31,11 +31,16 @@ const request = {
   contentType: "image/jpeg",
 };
 
+/** A CURVE public key and a proof as a member sends them (Z85, and HMAC-SHA256 in base64url). */
+const PUBLIC_KEY = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+const PROOF = "n4bQgYhMfWWaL-qB6P4a1yQlYfG2Dq6bNwW0ZdQHcXk";
+
 const instance: InstanceRecord = {
   service: "echo",
   instanceId: "echo-1",
   endpoint: "tcp://127.0.0.1:7000",
   metricsAddress: "127.0.0.1:9100",
+  publicKey: PUBLIC_KEY,
   load,
   state: "passing",
   registeredAt: 1_700_000_000_000,
@@ -55,9 +60,11 @@ const samples: { [K in MessageTypeName]: Headers[K] } = {
     endpoint: "tcp://127.0.0.1:7000",
     metricsAddress: "127.0.0.1:9100",
     load,
+    publicKey: PUBLIC_KEY,
+    proof: PROOF,
   },
-  HEARTBEAT: { id: 2, instanceId: "echo-1", load },
-  DEREGISTER: { id: 3, instanceId: "echo-1" },
+  HEARTBEAT: { id: 2, instanceId: "echo-1", load, proof: PROOF },
+  DEREGISTER: { id: 3, instanceId: "echo-1", proof: PROOF },
   GET_PEERS: { id: 4, service: "echo", cursor: "echo-0", limit: 100 },
   ACK: { id: 5, epoch: "e1" },
   PEERS: {

@@ -63,7 +63,11 @@ describe("service registry", () => {
     });
     expect(bounded.register(register("a"), 0).admitted).toBe(true);
     expect(bounded.register(register("b"), 0).admitted).toBe(true);
-    expect(bounded.register(register("c"), 0)).toEqual({ admitted: false, changes: [] });
+    expect(bounded.register(register("c"), 0)).toEqual({
+      admitted: false,
+      refusal: "directory_full",
+      changes: [],
+    });
     expect(bounded.register(register("a"), 10).admitted).toBe(true);
     expect(bounded.size).toBe(2);
     bounded.deregister("b", 20);

@@ -22,7 +22,8 @@ export class ServiceProcess {
     options: { args?: string[]; stdin?: "pipe" | "ignore" } = {},
   ) {
     this.child = spawn(process.execPath, [resolve(repoRoot, script), ...(options.args ?? [])], {
-      env: { ...process.env, LOG_LEVEL: "debug", ...env },
+      // Plaintext unless a test hands a key set (ZMESH_INSECURE: "0", ZMESH_KEYS): tests of other things need none.
+      env: { ...process.env, LOG_LEVEL: "debug", ZMESH_INSECURE: "1", ...env },
       stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
     });
     this.exited = new Promise((done) => this.child.once("exit", (code, signal) => done({ code, signal })));

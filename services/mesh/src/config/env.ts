@@ -62,7 +62,22 @@ export const zmqEndpointSetting = (fallback: string) =>
     .default(fallback);
 
 /** Settings every mesh member shares. */
+/** A yes/no setting: 1/true/yes or 0/false/no. */
+export const flagSetting = (fallback: boolean) =>
+  z
+    .enum(["1", "0", "true", "false", "yes", "no"], { message: "expected 1 or 0 (true/false, yes/no)" })
+    .default(fallback ? "1" : "0")
+    .transform((value) => ["1", "true", "yes"].includes(value));
+
+/** How a process's sockets are secured: CURVE with the key set in ZMESH_KEYS, unless ZMESH_INSECURE=1. */
+export const securitySettings = {
+  ZMESH_INSECURE: flagSetting(false),
+  /** The mesh's key set: a folder of <name>.pub and <name>.key files (npx zmesh keys init). */
+  ZMESH_KEYS: z.string().min(1).default(".zmesh/keys"),
+};
+
 export const memberSettings = {
+  ...securitySettings,
   MAPPER_ENDPOINT: zmqEndpointSetting("tcp://127.0.0.1:5555"),
   HEARTBEAT_INTERVAL_MS: intSetting(100, 60_000, 1000),
   LOG_LEVEL: z

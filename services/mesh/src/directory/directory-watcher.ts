@@ -3,6 +3,7 @@ import { CallFailure, MeshError } from "../errors.js";
 import { LogThrottle } from "../observability/log-throttle.js";
 import type { Logger } from "../observability/logger.js";
 import { type DecodeFailure, type DirectoryChange, decode, type Message } from "../protocol/mod.js";
+import type { clientSocketOptions } from "../security/mesh-security.js";
 import { endedByOwnClose } from "../transport/closed-socket.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { eventsEndpointOf } from "../transport/endpoints.js";
@@ -23,6 +24,8 @@ export interface DirectoryWatcherOptions {
   retryMs?: number;
   /** Silence from the events socket after which the directory is fetched again (the mapper may have moved port). */
   staleAfterMs?: number;
+  /** CURVE client options for the events socket (the mapper's key as server key): empty for plaintext. */
+  secured?: ReturnType<typeof clientSocketOptions>;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface DirectoryWatcherOptions {
  * watcher.close();
  */
 export class DirectoryWatcher {
-  readonly #subscriber = new Subscriber({ linger: 0, maxMessageSize: 8 << 20, reconnectInterval: 100 });
+  readonly #subscriber: Subscriber;
   /** Resolves once the whole directory has been fetched into the cache (it retries until then). */
   readonly ready: Promise<void>;
   /** Resolves on the first event from the mapper's PUB socket: from then on no change is missed. */
@@ -51,6 +54,12 @@ export class DirectoryWatcher {
   readonly #failures = new LogThrottle({ linesPerWindow: 1 });
 
   constructor(private readonly options: DirectoryWatcherOptions) {
+    this.#subscriber = new Subscriber({
+      linger: 0,
+      maxMessageSize: 8 << 20,
+      reconnectInterval: 100,
+      ...options.secured,
+    });
     this.#subscriber.subscribe();
     this.subscribed = new Promise((resolve) => {
       this.#markSubscribed = resolve;

@@ -1,7 +1,8 @@
 import { silentLogger } from "../observability/logger.js";
 import type { DirectoryChange, InstanceRecord } from "../protocol/mod.js";
+import { clientSocketOptions, INSECURE, type MeshSecurity } from "../security/mesh-security.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
-import { DirectoryCache } from "./directory-cache.js";
+import { DirectoryCache, type DirectoryView } from "./directory-cache.js";
 import { DirectoryWatcher } from "./directory-watcher.js";
 import { fetchDirectory } from "./fetch-directory.js";
 
@@ -22,9 +23,18 @@ export class MapperClient {
   readonly #control: DealerChannel;
   readonly #watchers: DirectoryWatcher[] = [];
 
-  /** Talks to the mapper whose control socket is `mapperEndpoint` (tcp or ipc); ZeroMQ connects in the background. */
-  constructor(readonly mapperEndpoint: string) {
-    this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
+  readonly #secured: ReturnType<typeof clientSocketOptions>;
+
+  /**
+   * Talks to the mapper whose control socket is `mapperEndpoint` (tcp or ipc), over CURVE when given
+   * a key set (a mapper with CURVE admits no one else); ZeroMQ connects in the background.
+   */
+  constructor(
+    readonly mapperEndpoint: string,
+    security: MeshSecurity = INSECURE,
+  ) {
+    this.#secured = "curve" in security ? clientSocketOptions(security, security.curve.mapperPublicKey) : {};
+    this.#control = new DealerChannel(mapperEndpoint, { onMalformed: () => {}, secured: this.#secured });
   }
 
   /**
@@ -39,7 +49,7 @@ export class MapperClient {
    * Calls `onChange` for every registration, deregistration, expiry and state change. `ready`
    * resolves once events flow (the first snapshot arrived), so no later change is missed.
    */
-  watch(onChange: (change: Change) => void): { directory: DirectoryCache; ready: Promise<void> } {
+  watch(onChange: (change: Change) => void): { directory: DirectoryView; ready: Promise<void> } {
     const directory = new DirectoryCache();
     const watcher = new DirectoryWatcher({
       control: this.#control,
@@ -48,6 +58,7 @@ export class MapperClient {
       logger: silentLogger(),
       onMalformed: () => {},
       onChange,
+      secured: this.#secured,
     });
     this.#watchers.push(watcher);
     return { directory, ready: watcher.subscribed };

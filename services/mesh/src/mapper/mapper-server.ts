@@ -14,11 +14,15 @@ import {
   type InstanceRecord,
   idOf,
   type Message,
+  type MessageOf,
 } from "../protocol/mod.js";
+import { admitMembers, refusalReporter } from "../security/admit-members.js";
+import { INSECURE, type MeshSecurity, serverSocketOptions } from "../security/mesh-security.js";
 import { bindable, eventsAddress } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { pageOf, splitByBytes } from "./directory-parts.js";
-import { ServiceRegistry } from "./registry.js";
+import { type AuthRefusal, MemberAuth } from "./member-auth.js";
+import { type RegistryRefusal, ServiceRegistry } from "./registry.js";
 
 export interface MapperOptions {
   /** Control endpoint (ROUTER): REGISTER, HEARTBEAT, DEREGISTER, GET_PEERS. */
@@ -29,6 +33,10 @@ export interface MapperOptions {
   expiryIntervals?: number;
   /** The most instances the directory holds (default 10,000); REGISTER past it gets DIRECTORY_FULL. */
   maxInstances?: number;
+  /** The most instances one key may register (default 1,000), with CURVE: a flood from one member stops there. */
+  maxInstancesPerKey?: number;
+  /** CURVE on both sockets with a key set (services' default), or plaintext (the library's default). */
+  security?: MeshSecurity;
   logger?: Logger;
   metrics?: MetricsRegistry;
 }
@@ -48,6 +56,19 @@ export interface MapperServer {
   /** Stops the timers, closes both sockets and waits for the socket loop to end. */
   close(): Promise<void>;
 }
+
+/** The most instances one key may hold unless told otherwise (`MAPPER_MAX_INSTANCES_PER_KEY`). */
+export const DEFAULT_MAX_INSTANCES_PER_KEY = 1000;
+
+/** What a FORBIDDEN answer says, by reason. */
+const FORBIDDEN_BECAUSE: Record<AuthRefusal | Exclude<RegistryRefusal, "directory_full">, string> = {
+  unknown_key: "this key is not in the mesh's key set",
+  bad_proof: "no valid proof of holding the key",
+  wrong_service: "this key may not register that service",
+  not_owner: "this instance was registered by another key",
+  instance_taken: "this instance id is held by another key",
+  key_limit: "this key holds its maximum number of instances",
+};
 
 /** How many heartbeat intervals a restarted mapper waits for members to re-register. */
 const WARM_UP_INTERVALS = 2;
@@ -77,13 +98,24 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const reportMalformed = malformedReporter("mapper", logger, metricsRegistry);
   const throttle = new LogThrottle({ linesPerWindow: LINES_PER_KIND });
   const maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
-  const registry = new ServiceRegistry({ heartbeatIntervalMs, expiryIntervals, maxInstances });
+  const maxInstancesPerKey = options.maxInstancesPerKey ?? DEFAULT_MAX_INSTANCES_PER_KEY;
+  const registry = new ServiceRegistry({
+    heartbeatIntervalMs,
+    expiryIntervals,
+    maxInstances,
+    maxInstancesPerKey,
+  });
+  const security = options.security ?? INSECURE;
+  const auth = "curve" in security ? new MemberAuth(security.curve) : undefined;
+  const reportRefusal = refusalReporter(logger, metricsRegistry);
   const epoch = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const startedAt = Date.now();
   let seq = 0;
 
-  const router = new Router({ linger: 0, maxMessageSize: 2 << 20, sendHighWaterMark: 10_000 });
-  const publisher = new Publisher({ linger: 0, sendHighWaterMark: 10_000 });
+  await admitMembers(security, reportRefusal);
+  const secured = serverSocketOptions(security);
+  const router = new Router({ linger: 0, maxMessageSize: 2 << 20, sendHighWaterMark: 10_000, ...secured });
+  const publisher = new Publisher({ linger: 0, sendHighWaterMark: 10_000, ...secured });
   await router.bind(bindable(options.bind));
   await publisher.bind(bindable(options.eventsBind));
   const endpoint = router.lastEndpoint as string;
@@ -115,22 +147,32 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     const now = Date.now();
     switch (message.type) {
       case "REGISTER": {
-        const { admitted, changes } = registry.register(message.header, now);
-        if (!admitted) return refuseFull(message.header);
+        const refusal = auth?.checkRegister(message.header);
+        if (refusal) return forbid(refusal, message.header);
+        const registered = registry.register(message.header, now);
+        if (!registered.admitted) {
+          if (registered.refusal === "directory_full") return refuseFull(message.header);
+          return forbid(registered.refusal, message.header);
+        }
         metrics.registrations.inc({ service_name: message.header.service });
-        publish(changes);
+        publish(registered.changes);
         return encode("ACK", { id: message.header.id, epoch });
       }
       case "HEARTBEAT": {
+        const refusal = ownerRefusal(message);
+        if (refusal) return forbid(refusal, message.header);
         const { known, changes } = registry.heartbeat(message.header.instanceId, message.header.load, now);
         publish(changes);
         if (known) return encode("ACK", { id: message.header.id, epoch });
         const reason = `instance ${message.header.instanceId} is not registered with mapper ${epoch}`;
         return encodeError(ErrorCode.UNKNOWN_INSTANCE, reason, message.header.id);
       }
-      case "DEREGISTER":
+      case "DEREGISTER": {
+        const refusal = ownerRefusal(message);
+        if (refusal) return forbid(refusal, message.header);
         publish(registry.deregister(message.header.instanceId, now));
         return encode("ACK", { id: message.header.id, epoch });
+      }
       case "GET_PEERS": {
         const { id, service, cursor, limit } = message.header;
         const page = pageOf(registry.list(now, service), { cursor, limit });
@@ -143,6 +185,21 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
           idOf(message),
         );
     }
+  };
+
+  /** With CURVE, a HEARTBEAT or DEREGISTER of a known instance must come from the key that registered it. */
+  const ownerRefusal = (message: MessageOf<"HEARTBEAT"> | MessageOf<"DEREGISTER">) => {
+    const { instanceId } = message.header;
+    if (auth === undefined || !registry.has(instanceId)) return undefined;
+    return auth.checkOwner(message.type, message.header, registry.keyOf(instanceId));
+  };
+
+  const forbid = (
+    reason: AuthRefusal | Exclude<RegistryRefusal, "directory_full">,
+    request: { id: number; instanceId: string; service?: string },
+  ): Buffer[] => {
+    reportRefusal(reason, { member: request.instanceId, memberService: request.service });
+    return encodeError(ErrorCode.FORBIDDEN, FORBIDDEN_BECAUSE[reason], request.id);
   };
 
   const refuseFull = (request: { id: number; instanceId: string; service: string }): Buffer[] => {

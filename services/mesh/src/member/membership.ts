@@ -1,7 +1,8 @@
 import type { Counter } from "prom-client";
 import { MeshError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
-import { ErrorCode, type Load, type Message } from "../protocol/mod.js";
+import { ErrorCode, type Headers, type Load, type Message } from "../protocol/mod.js";
+import { proofText } from "../security/member-proof.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { type Heartbeat, startHeartbeat } from "./heartbeat.js";
 
@@ -11,6 +12,8 @@ export interface MemberIdentity {
   instanceId: string;
   endpoint: string;
   metricsAddress?: string;
+  /** With CURVE: the member's public key, which its job socket answers with. */
+  publicKey?: string;
 }
 
 export interface MembershipOptions {
@@ -21,6 +24,8 @@ export interface MembershipOptions {
   heartbeatIntervalMs: number;
   logger: Logger;
   counters: { heartbeatFailures: Pick<Counter, "inc">; reregistrations: Pick<Counter, "inc"> };
+  /** With CURVE: signs a message's proof text for the mapper (see security/member-proof.ts). */
+  prove?: (text: string) => string;
 }
 
 /**
@@ -70,7 +75,8 @@ export class Membership {
     if (!this.#registered) return;
     this.#registered = false;
     const { control, identity, logger } = this.options;
-    await control.request("DEREGISTER", { instanceId: identity.instanceId }, timeoutMs).then(
+    const header = this.#signed("DEREGISTER", { instanceId: identity.instanceId });
+    await control.request("DEREGISTER", header, timeoutMs).then(
       () => logger.info("deregistered"),
       (error: unknown) => logger.warn("deregister not acknowledged", { error: String(error) }),
     );
@@ -82,7 +88,7 @@ export class Membership {
     try {
       const reply = await control.request(
         "HEARTBEAT",
-        { instanceId: identity.instanceId, load: this.options.load() },
+        this.#signed("HEARTBEAT", { instanceId: identity.instanceId, load: this.options.load() }),
         heartbeatIntervalMs,
       );
       if (isUnknownInstance(reply)) {
@@ -99,6 +105,15 @@ export class Membership {
     }
   }
 
+  /** The header with its proof, when this member proves who it is (CURVE). */
+  #signed<K extends "REGISTER" | "HEARTBEAT" | "DEREGISTER">(
+    type: K,
+    header: Omit<Headers[K], "id" | "proof">,
+  ): Omit<Headers[K], "id" | "proof"> & { proof?: string } {
+    const { prove } = this.options;
+    return prove ? { ...header, proof: prove(proofText(type, header)) } : header;
+  }
+
   /** One registration at a time; failures are retried by the next heartbeat tick. */
   #register(): Promise<void> {
     this.#registering ??= this.#sendRegister().finally(() => {
@@ -112,7 +127,7 @@ export class Membership {
     try {
       const reply = await control.request(
         "REGISTER",
-        { ...identity, load: this.options.load() },
+        this.#signed("REGISTER", { ...identity, load: this.options.load() }),
         heartbeatIntervalMs,
       );
       if (reply.type !== "ACK") throw new Error(`mapper answered ${describe(reply)}`);

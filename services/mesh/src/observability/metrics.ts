@@ -27,6 +27,21 @@ export const protocolMetrics = group((registry) => ({
   }),
 }));
 
+/** Who may talk to this process: plaintext or CURVE, and every refusal. */
+export const securityMetrics = group((registry) => ({
+  insecure: new Gauge({
+    name: "zmesh_insecure",
+    help: "1 when this process runs without CURVE (ZMESH_INSECURE=1): its sockets admit anyone.",
+    registers: [registry],
+  }),
+  authRefusals: new Counter({
+    name: "zmesh_auth_refusals_total",
+    help: "Connections and messages refused for who sent them (unknown_key, bad_proof, wrong_service, instance_taken, not_owner, key_limit).",
+    labelNames: ["reason"],
+    registers: [registry],
+  }),
+}));
+
 /** The mapper's directory as Prometheus sees it. */
 export const mapperMetrics = group((registry) => ({
   instances: new Gauge({

@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
 import type { InstanceRecord } from "../protocol/mod.js";
+import { clientSocketOptions, INSECURE, type MeshSecurity } from "../security/mesh-security.js";
 import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
 import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
@@ -31,6 +32,11 @@ export interface PeerClientOptions {
   minAttemptMs?: number;
   /** How long a connection may take to come up before its instance is set aside (default 2000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * CURVE with this process's key set: the mapper is dialled with its key, and each worker with the
+   * key its record names, so only the holder of that key's secret can answer (default plaintext).
+   */
+  security?: MeshSecurity;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -76,6 +82,7 @@ export class PeerClient {
   readonly #subsetSize: number;
   readonly #minAttemptMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #security: MeshSecurity;
 
   constructor(options: PeerClientOptions) {
     this.#logger = options.logger ?? silentLogger();
@@ -86,9 +93,15 @@ export class PeerClient {
     this.#subsetSize = options.subsetSize ?? 10;
     this.#minAttemptMs = options.minAttemptMs ?? 50;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    this.#security = options.security ?? INSECURE;
+    const toMapper =
+      "curve" in this.#security
+        ? clientSocketOptions(this.#security, this.#security.curve.mapperPublicKey)
+        : {};
     this.#ownsControl = options.control === undefined;
     this.#control =
-      options.control ?? new DealerChannel(options.mapperEndpoint, { onMalformed: this.#reportMalformed });
+      options.control ??
+      new DealerChannel(options.mapperEndpoint, { onMalformed: this.#reportMalformed, secured: toMapper });
     this.#watcher = new DirectoryWatcher({
       control: this.#control,
       mapperEndpoint: options.mapperEndpoint,
@@ -96,6 +109,7 @@ export class PeerClient {
       logger: this.#logger,
       onMalformed: this.#reportMalformed,
       onDiff: (diff) => this.#onDirectoryDiff(diff),
+      secured: toMapper,
       ...(options.directoryStaleMs ? { staleAfterMs: options.directoryStaleMs } : {}),
     });
     // Connections that never come up are only noticed with time passing: look again a few times a second.
@@ -273,6 +287,8 @@ export class PeerClient {
       subsetSize: this.#subsetSize,
       connectTimeoutMs: this.#connectTimeoutMs,
       open: (record) => this.#open(record),
+      // With CURVE, an instance that names no key cannot prove who it is: it is never dialled.
+      dialable: (record) => "insecure" in this.#security || record.publicKey !== undefined,
       onUnreachable: (record, reason, detail, first) => {
         this.#metrics.unreachable.inc({ service_name: service, reason });
         if (first)
@@ -333,7 +349,11 @@ export class PeerClient {
     const service = record.service;
     return new PeerConnection(
       record,
-      { onMalformed: this.#reportMalformed, zmtpHeartbeatMs: 1000 },
+      {
+        onMalformed: this.#reportMalformed,
+        zmtpHeartbeatMs: 1000,
+        secured: record.publicKey ? clientSocketOptions(this.#security, record.publicKey) : {},
+      },
       {
         onStateChange: (connection, state) => this.#onConnectionState(connection, state),
         onOverdue: (connection) => {

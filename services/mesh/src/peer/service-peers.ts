@@ -11,6 +11,8 @@ export interface ServicePeersOptions {
   /** How long a connection may take to come up (or back) before its instance is set aside. */
   connectTimeoutMs: number;
   open: (record: InstanceRecord) => PeerConnection;
+  /** Whether an instance may be dialled at all (with CURVE: its record names its key). */
+  dialable: (record: InstanceRecord) => boolean;
   /**
    * An instance was set aside as unreachable: every time (for counting), `first` only the first
    * time for that instance (for logging once).
@@ -59,7 +61,10 @@ export class ServicePeers {
     }
     for (const id of [...this.#reported]) if (!records.has(id)) this.#reported.delete(id);
 
-    const eligible = [...records.keys()].filter((id) => (this.#setAside.get(id)?.until ?? 0) <= now);
+    const eligible = [...records.values()]
+      .filter((record) => this.options.dialable(record))
+      .map((record) => record.instanceId)
+      .filter((id) => (this.#setAside.get(id)?.until ?? 0) <= now);
     const subset = chooseSubset(
       eligible,
       new Set(this.#connections.keys()),

@@ -63,11 +63,20 @@ export type Load = z.infer<typeof loadSchema>;
 export const healthState = z.enum(["passing", "warning", "critical"]);
 export type HealthState = z.infer<typeof healthState>;
 
+/** A CURVE public key, Z85 (40 characters): the key a worker's job socket answers with. */
+export const publicKey = z
+  .string()
+  .regex(/^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/, "a Z85 CURVE public key");
+/** A member's proof that it holds its key's secret: an HMAC-SHA256, base64url (43 characters). */
+const proof = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "an HMAC-SHA256 in base64url");
+
 export const instanceSchema = z.object({
   service: serviceName,
   instanceId,
   endpoint,
   metricsAddress: metricsAddress.optional(),
+  /** The key its job socket answers with (CURVE): callers dial it with this as the server key. */
+  publicKey: publicKey.optional(),
   load: loadSchema,
   state: healthState,
   /** Epoch ms on the mapper's clock. */
@@ -100,9 +109,13 @@ export const headerSchemas = {
     endpoint,
     metricsAddress: metricsAddress.optional(),
     load: loadSchema,
+    /** CURVE: the member's public key, which is also its job socket's. */
+    publicKey: publicKey.optional(),
+    /** CURVE: proof that the sender holds `publicKey`'s secret (see security/member-proof.ts). */
+    proof: proof.optional(),
   }),
-  HEARTBEAT: z.object({ id: messageId, instanceId, load: loadSchema }),
-  DEREGISTER: z.object({ id: messageId, instanceId }),
+  HEARTBEAT: z.object({ id: messageId, instanceId, load: loadSchema, proof: proof.optional() }),
+  DEREGISTER: z.object({ id: messageId, instanceId, proof: proof.optional() }),
   GET_PEERS: z.object({
     id: messageId,
     service: serviceName.optional(),

@@ -1,6 +1,7 @@
 import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
 import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
+import type { clientSocketOptions } from "../security/mesh-security.js";
 import { endedByOwnClose } from "./closed-socket.js";
 import { SocketWriter } from "./socket-writer.js";
 // Before any socket exists: the limit cannot be raised afterwards.
@@ -18,6 +19,8 @@ export interface DealerChannelOptions {
   failPendingOnDisconnect?: boolean;
   /** ZMTP heartbeats: notice a frozen peer whose TCP connection still looks open. */
   zmtpHeartbeatMs?: number;
+  /** CURVE client options (see security/mesh-security.ts): empty for plaintext. */
+  secured?: ReturnType<typeof clientSocketOptions>;
 }
 
 /**
@@ -63,6 +66,7 @@ export class DealerChannel {
       reconnectInterval: 100,
       reconnectMaxInterval: 1000,
       ...(heartbeat ? { heartbeatInterval: heartbeat, heartbeatTimeout: heartbeat * 3 } : {}),
+      ...options.secured,
     });
     this.#writer = new SocketWriter(this.#socket, () => {});
     // Watch before connecting: events emitted before the observer exists are lost.
@@ -167,8 +171,10 @@ export class DealerChannel {
         if (event.type === "handshake") {
           this.#connectRetries = 0;
           this.#setState("up");
-        } else if (event.type === "connect:retry") this.#connectRetries++;
-        else if (event.type === "disconnect") {
+        } else if (event.type === "connect:retry" || event.type.startsWith("handshake:error")) {
+          // Refused, unreachable, or the far end is not who we dialled (CURVE): not connected.
+          this.#connectRetries++;
+        } else if (event.type === "disconnect") {
           this.#setState("down");
           if (this.options.failPendingOnDisconnect)
             this.#failAll(CallFailure.DISCONNECTED, "connection dropped");

@@ -9,6 +9,15 @@ import { malformedReporter } from "../observability/malformed.js";
 import { workerMetrics } from "../observability/metrics.js";
 import { PeerClient } from "../peer/peer-client.js";
 import { decode, ErrorCode, encodeError, idOf, type Load, type Message } from "../protocol/mod.js";
+import { admitMembers, refusalReporter } from "../security/admit-members.js";
+import { KeyProof } from "../security/key-proof.js";
+import type { MeshKeys } from "../security/key-set.js";
+import {
+  clientSocketOptions,
+  INSECURE,
+  type MeshSecurity,
+  serverSocketOptions,
+} from "../security/mesh-security.js";
 import { DealerChannel } from "../transport/dealer-channel.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
@@ -30,6 +39,12 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   logger?: Logger;
   metrics?: MetricsRegistry;
+  /**
+   * CURVE with the key set (services' default): the job socket answers with this process's key and
+   * admits members only, the mapper is dialled with its key, and every message to it carries proof
+   * of who sends it. Plaintext by default.
+   */
+  security?: MeshSecurity;
 }
 
 export interface WorkerRuntime {
@@ -71,11 +86,16 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const registry = options.metrics ?? defaultMetricsRegistry;
   const metrics = workerMetrics(registry);
   const reportMalformed = malformedReporter("worker", logger, registry);
-  const control = new DealerChannel(mapperEndpoint, { onMalformed: reportMalformed });
+  const security = options.security ?? INSECURE;
+  const curve = "curve" in security ? security.curve : undefined;
+  const control = new DealerChannel(mapperEndpoint, {
+    onMalformed: reportMalformed,
+    secured: curve ? clientSocketOptions(security, curve.mapperPublicKey) : {},
+  });
 
   let peerClient: PeerClient | undefined;
   const peers = () => {
-    peerClient ??= new PeerClient({ mapperEndpoint, control, logger, metrics: registry });
+    peerClient ??= new PeerClient({ mapperEndpoint, control, logger, metrics: registry, security });
     return peerClient;
   };
   const contextFor = (request: JobRequest, deadline: number): JobContext => ({
@@ -94,7 +114,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const server = new JobServer({ service, jobs: options.jobs, metrics, logger, contextFor });
 
   // Replies may still be flushing when we close after a drain: give them a moment.
-  const router = new Router({ linger: 1000, maxMessageSize: 32 << 20, receiveHighWaterMark: 10_000 });
+  await admitMembers(security, refusalReporter(logger, registry));
+  const router = new Router({
+    linger: 1000,
+    maxMessageSize: 32 << 20,
+    receiveHighWaterMark: 10_000,
+    ...serverSocketOptions(security),
+  });
   await router.bind(bindable(options.bind ?? "tcp://127.0.0.1:0"));
   const endpoint = advertisedEndpoint(router.lastEndpoint as string, options.advertiseHost);
   const replies = new SocketWriter(router, (error) =>
@@ -140,7 +166,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       instanceId,
       endpoint,
       ...metricsAddressOf(endpoint, options.metricsPort),
+      ...(curve ? { publicKey: curve.own.publicKey } : {}),
     },
+    ...(curve ? { prove: proverFor(curve) } : {}),
     load: () => server.load(),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     logger,
@@ -177,4 +205,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
 function metricsAddressOf(endpoint: string, port: number | undefined): { metricsAddress?: string } {
   const host = parseTcpEndpoint(endpoint)?.host;
   return port && host ? { metricsAddress: `${host}:${port}` } : {};
+}
+
+/** Signs what this member tells the mapper, with the secret it shares with the mapper's key. */
+function proverFor(keys: MeshKeys): (text: string) => string {
+  const proof = new KeyProof(keys.own);
+  return (text) => proof.sign(keys.mapperPublicKey, text);
 }

@@ -1,6 +1,7 @@
 import { type Registry, register } from "prom-client";
 import { z } from "zod";
 import { intSetting, portSetting, startOrExit, zmqEndpointSetting } from "../config/env.js";
+import { securityFromSettings } from "../config/security-from-settings.js";
 import { onShutdownSignal } from "../lifecycle.js";
 import type { ProcessLogger } from "../observability/logger.js";
 import { serveMetrics } from "../observability/metrics-server.js";
@@ -21,6 +22,8 @@ export const workerServiceSettings = {
 type WorkerServiceSettings = z.infer<z.ZodObject<typeof workerServiceSettings>> & {
   MAPPER_ENDPOINT: string;
   HEARTBEAT_INTERVAL_MS: number;
+  ZMESH_INSECURE: boolean;
+  ZMESH_KEYS: string;
 };
 
 export interface WorkerServiceOptions {
@@ -59,6 +62,7 @@ export async function runWorkerService(options: WorkerServiceOptions): Promise<W
         logger,
         metrics: registry,
         jobs,
+        security: securityFromSettings(settings, service, logger),
       }),
     { JOB_BIND: settings.JOB_BIND },
   );
