@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { FrameEvent } from "../src/streams/frame-stream.js";
+import type { FrameEvent } from "../src/gateway-api.js";
 
 /** One frame as the viewer saw it. */
 export interface SeenFrame {

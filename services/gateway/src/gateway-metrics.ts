@@ -25,7 +25,7 @@ export function gatewayMetrics(registry: Registry) {
     }),
     framesSkipped: new Counter({
       name: "zmesh_gateway_frames_skipped_total",
-      help: "Render ticks without a frame, by reason (busy: every image worker full; no_peer; timeout; error; overlap).",
+      help: "Render ticks without a frame, by reason (busy: every image worker full; no_peer; timeout; error; overlap: the previous render still running; late: the tick never fired, the event loop was held up).",
       labelNames: ["fps", "reason"],
       registers: [registry],
     }),

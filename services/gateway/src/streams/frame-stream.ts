@@ -4,9 +4,6 @@ import type { FrameEvent } from "../gateway-api.js";
 import type { GatewayMetrics } from "../gateway-metrics.js";
 import type { FrameHealth } from "./frame-health.js";
 
-// Still imported from here by bench/frame-recorder.ts and deploy/chaos: drop once they import gateway-api.js.
-export type { FrameEvent } from "../gateway-api.js";
-
 /** One render, before it is addressed to the streams that share it: a `frame` event but for those. */
 export type RenderedFrame = Omit<FrameEvent<Buffer>, "stream" | "sentAt">;
 
@@ -40,12 +37,15 @@ const EMPTY_JSON = Buffer.from("{}");
 export class FrameStream {
   readonly #timer: NodeJS.Timeout;
   readonly #fpsLabel: string;
+  readonly #periodMs: number;
   #seq = 0;
   #rendering = false;
+  #lastTickAt = performance.now();
 
   constructor(private readonly options: FrameStreamOptions) {
     this.#fpsLabel = String(options.fps);
-    this.#timer = setInterval(() => this.#tick(), Math.round(1000 / options.fps));
+    this.#periodMs = Math.round(1000 / options.fps);
+    this.#timer = setInterval(() => this.#tick(), this.#periodMs);
   }
 
   /** The rate of this loop, in frames a second. */
@@ -64,6 +64,7 @@ export class FrameStream {
   }
 
   #tick(): void {
+    this.#countLateTicks();
     if (this.#rendering) {
       this.options.metrics.framesSkipped.inc({ fps: this.#fpsLabel, reason: "overlap" });
       return;
@@ -72,6 +73,17 @@ export class FrameStream {
     void this.#render().finally(() => {
       this.#rendering = false;
     });
+  }
+
+  /**
+   * A timer cannot fire while the event loop is held up (a flood of directory changes, say): the
+   * ticks that never came are frames the viewers did not get, so they are counted as skipped too.
+   */
+  #countLateTicks(): void {
+    const now = performance.now();
+    const missed = Math.floor((now - this.#lastTickAt) / this.#periodMs) - 1;
+    this.#lastTickAt = now;
+    if (missed > 0) this.options.metrics.framesSkipped.inc({ fps: this.#fpsLabel, reason: "late" }, missed);
   }
 
   async #render(): Promise<void> {
