@@ -37,6 +37,7 @@ chaos: build
 ##        (prints tables; figures in bench/results/)
 bench: build
 	node services/mesh/dist/bench/mesh-bench.js
+	node services/mesh/dist/bench/rpc-bench.js
 	node services/image-worker/dist/bench/frame-bench.js
 	node services/gateway/dist/bench/stream-bench.js
 	node services/gateway/dist/bench/mesh-view-bench.js
