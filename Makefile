@@ -61,26 +61,31 @@ clean:
 COMPOSE := docker compose
 N ?= 4
 
-## up: build the images and start the stack (gateway :8080, Prometheus :9090, Grafana :3000)
+## up: build the image, start the stack and wait until it is healthy (gateway :8080, Prometheus :9090,
+##     Grafana :3000 when its image can be had)
 up:
 	$(COMPOSE) up --build --detach --wait mapper image-worker report-worker gateway prometheus
 	-$(COMPOSE) up --detach grafana
 
-## down: stop the stack and remove its containers and network
+## down: stop the stack and remove its containers, network and anonymous volumes (Prometheus keeps its
+##       data on a tmpfs: nothing is left behind)
 down:
-	$(COMPOSE) down --remove-orphans
+	$(COMPOSE) down --remove-orphans --volumes
 
 ## scale: run N image workers (make scale N=4)
 scale:
 	$(COMPOSE) up --detach --wait --scale image-worker=$(N) image-worker
 
+## logs: the last lines of every container's log, followed when on a terminal
 logs:
-	$(COMPOSE) logs --follow --tail=100
+	$(COMPOSE) logs --tail=100 $$([ -t 1 ] && echo --follow)
 
-## test-integration: the compose stack built and tested in real containers (needs a Docker engine)
-test-integration: install
+## test-integration: the compose stack built and tested in real containers (needs a Docker engine), the
+##       README's container commands run as written, Prometheus's pages opened in Chromium
+test-integration: build chromium
 	if [ -f /etc/docker-env.sh ]; then . /etc/docker-env.sh; fi; \
 	node --experimental-vm-modules node_modules/.bin/jest --config jest.integration.config.js
 
+## ps: every container of the stack and its health
 ps:
 	$(COMPOSE) ps

@@ -1,27 +1,23 @@
-import { execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { waitFor } from "@zmesh/mesh/testing";
+import type { Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from "testcontainers";
 import type { MeshResponse } from "../../services/gateway/src/gateway-api.js";
+import { ARTIFACTS, launchChromium } from "./support/chromium.js";
+import {
+  compose,
+  composeEnv,
+  GATEWAY,
+  leftovers,
+  PROMETHEUS,
+  repoRoot,
+  run,
+} from "./support/compose-project.js";
+import { promtool, query } from "./support/prometheus-api.js";
+import { consoleGraphQueries, dashboardQueries, type ShownQuery } from "./support/queries.js";
+import { readmeContainerCommands } from "./support/readme-commands.js";
 
 // The whole stack as containers, built from this checkout: the way a user runs zmesh with Docker.
-const run = promisify(execFile);
-const repoRoot = resolve(__dirname, "../..");
-const project = `zmesh-it-${process.pid}`;
-const GATEWAY = "http://127.0.0.1:18080";
-const PROMETHEUS = "http://127.0.0.1:19090";
-const composeEnv = {
-  GATEWAY_PUBLISH_PORT: "18080",
-  PROMETHEUS_PUBLISH_PORT: "19090",
-  NPM_CA_FILE: process.env.NPM_CA_FILE ?? "/dev/null",
-};
-const compose = (...args: string[]) =>
-  run("docker", ["compose", "-p", project, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...composeEnv },
-  });
 
 interface Frame {
   worker: string;
@@ -29,48 +25,32 @@ interface Frame {
   jpeg: Buffer;
 }
 
-let stack: StartedDockerComposeEnvironment | undefined;
 let viewer: Socket | undefined;
 const frames: Frame[] = [];
 const timings: Record<string, number> = {};
 const mesh = async () => (await (await fetch(`${GATEWAY}/api/mesh`)).json()) as MeshResponse;
 const imageWorkers = async () => (await mesh()).services["image-worker"] ?? [];
-const prometheus = async (query: string) => {
-  const response = await fetch(`${PROMETHEUS}/api/v1/query?${new URLSearchParams({ query })}`);
-  return (
-    (await response.json()) as {
-      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-    }
-  ).data.result;
-};
+/** The last minute of a young stack, for the console's graphs (its own default is fifteen minutes). */
+const LAST_FIVE_MINUTES = `#pctc${encodeURIComponent(JSON.stringify({ duration: 300, endTime: 0 }))}`;
 
-/** Runs promtool from the Prometheus image; rejects with its complaints when it fails. */
-function promtool(args: string[], input?: string): Promise<string> {
-  const volume = `${resolve(repoRoot, "deploy/prometheus")}:/etc/prometheus:ro`;
-  const child = spawn("docker", [
-    "run",
-    "--rm",
-    "-i",
-    "--entrypoint",
-    "/bin/promtool",
-    "-v",
-    volume,
-    "prom/prometheus:v2.42.0",
-    ...args,
-  ]);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stdin.end(input ?? "");
-  return new Promise((resolveRun, reject) => {
-    child.once("exit", (code) =>
-      code === 0 ? resolveRun(output) : reject(new Error(`promtool ${args.join(" ")}: ${output}`)),
-    );
-  });
+/** Waits until `shown` returns at least one series (rates need two scrapes, so not at once). */
+async function expectData({ where, expr }: ShownQuery): Promise<void> {
+  await waitFor(`data for ${where}: ${expr}`, async () => (await query(expr)).length > 0, 60_000);
+}
+
+/** Opens (or loads again) `path` of Prometheus in Chromium and waits for `ready` in the page. */
+async function open(page: Page, path: string, ready: () => boolean): Promise<void> {
+  const url = `${PROMETHEUS}${path}`;
+  // Going to the same URL with a #fragment would only scroll: load it again instead.
+  await (page.url() === url ? page.reload() : page.goto(url));
+  await (await page.waitForFunction(ready, undefined, { timeout: 20_000 })).dispose();
+}
+
+/** The cells of the console's instance table, row by row. */
+function instanceRows(page: Page): Promise<string[][]> {
+  return page.$$eval("#zmesh-instances tr", (trs) =>
+    trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
+  );
 }
 
 beforeAll(async () => {
@@ -79,13 +59,17 @@ beforeAll(async () => {
   await compose("build");
   timings.buildMs = Date.now() - startedAt;
   startedAt = Date.now();
-  stack = await new DockerComposeEnvironment(repoRoot, "docker-compose.yml")
-    .withProjectName(project)
-    .withEnvironment(composeEnv)
-    .withDefaultWaitStrategy(Wait.forHealthCheck())
-    .withWaitStrategy("prometheus-1", Wait.forHttp("/-/ready", 9090))
-    .withStartupTimeout(240_000)
-    .up(["mapper", "image-worker", "report-worker", "gateway", "prometheus"]);
+  // As `make up` does, with the environment the README's commands get: they find the same stack.
+  await compose(
+    "up",
+    "--detach",
+    "--wait",
+    "mapper",
+    "image-worker",
+    "report-worker",
+    "gateway",
+    "prometheus",
+  );
   viewer = io(GATEWAY, { transports: ["websocket"] });
   viewer.on("frame", (frame: Frame) => frames.push(frame));
   await waitFor("the first frame", () => frames.length > 0, 60_000);
@@ -95,7 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   viewer?.close();
   process.stdout.write(`measured: ${JSON.stringify(timings)}\n`);
-  // If a test failed before the last one took the stack down, do it here.
+  // If a test failed before the README's `make down` took the stack down, do it here.
   await compose("down", "--remove-orphans", "--volumes").catch(() => {});
 });
 
@@ -148,30 +132,89 @@ describe("the compose stack", () => {
     );
   });
 
-  it("Prometheus scrapes all four image workers and has a load series for each", async () => {
+  it("Prometheus finds all four image workers through the mapper's directory, named by instance id", async () => {
     await waitFor(
-      "four image-worker targets up with load",
+      "four image-worker targets up, each with a load series",
       async () => {
-        const load = await prometheus('zmesh_worker_load_ratio{service="image-worker"}');
-        const up = await prometheus('up{job="zmesh"} == 1');
-        const upInstances = new Set(up.map((r) => r.metric.instance));
-        return load.length === 4 && load.every((r) => upInstances.has(r.metric.instance));
+        const up = await query('up{job="zmesh", service="image-worker"} == 1');
+        const load = await query('zmesh_worker_load_ratio{service="image-worker"}');
+        const ids = new Set(load.map((sample) => sample.metric.instance_id));
+        return up.length === 4 && up.every((sample) => ids.has(sample.metric.instance));
       },
       60_000,
     );
+    const directory = (await imageWorkers()).map((instance) => instance.id).sort();
+    const targets = (await query('up{service="image-worker"}'))
+      .map((sample) => sample.metric.instance)
+      .sort();
+    expect(targets).toEqual(directory);
   });
 
-  it("every dashboard panel's query returns data", async () => {
-    const { readFileSync } = await import("node:fs");
-    const dashboard = JSON.parse(
-      readFileSync(resolve(repoRoot, "deploy/grafana/dashboards/zmesh-overview.json"), "utf8"),
-    ) as {
-      panels: { title: string; targets: { expr: string }[] }[];
-    };
-    for (const panel of dashboard.panels) {
-      for (const { expr } of panel.targets) {
-        await waitFor(`data for "${panel.title}"`, async () => (await prometheus(expr)).length > 0, 60_000);
-      }
+  it("every dashboard panel's query and every console graph's query returns data", async () => {
+    const [dashboard, consoleGraphs] = [dashboardQueries(), consoleGraphQueries()];
+    // Both lists read as meant (a format change would leave them empty and this test proving nothing).
+    expect(Math.min(dashboard.length, consoleGraphs.length)).toBeGreaterThanOrEqual(5);
+    for (const query of [...dashboard, ...consoleGraphs]) await expectData(query);
+  });
+
+  it("Prometheus serves the zmesh console and the classic graph, with zmesh data in them", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1900 } });
+      const ids = (await imageWorkers()).map((instance) => instance.id).sort();
+      const graphsDrawn = () =>
+        [...document.querySelectorAll("[id$=Graph]")].every((graph) => graph.querySelector("svg path"));
+      let rows: string[][] = [];
+      // Columns: service, instance, scrape, load, jobs served, renders, job p99 ("-": a query found nothing).
+      const imageWorkerRows = () =>
+        rows
+          .filter(([service]) => service === "image-worker")
+          .map(([, instance, scrape, load, , renders]) => ({ instance, scrape, load, renders }))
+          .sort((a, b) => String(a.instance).localeCompare(String(b.instance)));
+      const expected = ids.map((instance) => ({
+        instance,
+        scrape: "up",
+        load: expect.stringMatching(/%$/),
+        renders: expect.stringMatching(/\/s$/),
+      }));
+      // A new replica's rates need two scrapes in the window: reload until every image worker has them.
+      await waitFor(
+        "every image worker in the console, scraped, with its load and render rate",
+        async () => {
+          await open(page, `/consoles/zmesh.html${LAST_FIVE_MINUTES}`, graphsDrawn);
+          rows = await instanceRows(page);
+          const workers = imageWorkerRows();
+          return (
+            workers.length === ids.length &&
+            workers.every(
+              (row, index) =>
+                row.instance === ids[index] &&
+                row.scrape === "up" &&
+                /%$/.test(row.load ?? "") &&
+                /\/s$/.test(row.renders ?? ""),
+            )
+          );
+        },
+        30_000,
+      ).catch(() => {}); // the expectation below says what is missing
+      expect(imageWorkerRows()).toEqual(expected);
+      await page.screenshot({ path: resolve(ARTIFACTS, "prometheus-zmesh-console.png") });
+      expect(rows.map(([service]) => service)).toEqual(
+        expect.arrayContaining(["mapper", "gateway", "report-worker", "image-worker"]),
+      );
+      expect(await page.textContent(".prom_console_rhs")).toContain("image-worker up");
+
+      const framesPerWorker =
+        "sum by (instance) (rate(zmesh_worker_jobs_total{service='image-worker',exported_job='render',outcome='ok'}[1m]))";
+      const graph = `/classic/graph?${new URLSearchParams({ "g0.expr": framesPerWorker, "g0.tab": "0", "g0.range_input": "5m" })}`;
+      await open(page, graph, () => Boolean(document.querySelector(".graph_area svg path")));
+      await page.screenshot({ path: resolve(ARTIFACTS, "prometheus-classic-graph.png") });
+      const legend = await page.$$eval(".legend .label", (labels) =>
+        labels.map((label) => label.textContent),
+      );
+      expect(legend.filter((label) => label?.includes("image-worker-"))).toHaveLength(4);
+    } finally {
+      await browser.close();
     }
   });
 
@@ -199,12 +242,25 @@ describe("the compose stack", () => {
     expect((await mesh()).services["report-worker"]).toHaveLength(1);
   });
 
-  it("docker compose down leaves no containers or networks behind", async () => {
+  it("the README's container commands run as written, and `make down` leaves nothing behind", async () => {
     viewer?.close();
-    await stack?.down();
-    const label = `label=com.docker.compose.project=${project}`;
-    const containers = await run("docker", ["ps", "--all", "--quiet", "--filter", label]);
-    const networks = await run("docker", ["network", "ls", "--quiet", "--filter", label]);
-    expect([containers.stdout.trim(), networks.stdout.trim()]).toEqual(["", ""]);
+    const commands = readmeContainerCommands();
+    expect(commands.at(-1)).toBe("make down");
+    const outputs: string[] = [];
+    for (const command of commands) {
+      const { stdout } = await run("bash", ["-c", command], {
+        cwd: repoRoot,
+        env: { ...process.env, ...composeEnv },
+        timeout: 180_000,
+      }).catch((error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`README command failed: ${command}\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+      });
+      outputs.push(stdout);
+    }
+    // Each `zmesh ls`, in the stack or from this machine, lists the four image workers `make scale` asked for.
+    const listings = outputs.filter((_, index) => commands[index]?.endsWith("zmesh ls"));
+    expect(listings).toHaveLength(2);
+    for (const listing of listings) expect(listing.match(/^image-worker +image-worker-/gm)).toHaveLength(4);
+    expect(await leftovers()).toEqual([]);
   });
 });
