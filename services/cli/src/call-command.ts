@@ -1,7 +1,7 @@
 import { MeshError, PeerClient } from "@zmesh/mesh";
 import { CliFailure, UsageError } from "./cli-errors.js";
 import type { Flags } from "./command-line.js";
-import { fromMapper, type MapperTarget } from "./mapper-answer.js";
+import { fromMapper, type MapperTarget, mapperNamed } from "./mapper-answer.js";
 import { writeReply } from "./reply-output.js";
 
 const MAX_TIMEOUT_MS = 600_000;
@@ -17,7 +17,7 @@ export async function call(mapper: MapperTarget, args: readonly string[], flags:
   const timeoutMs = timeoutOf(flags.timeout);
   const payload = jsonPayload(body);
   const client = new PeerClient({
-    mapperEndpoint: mapper.endpoint,
+    mapperEndpoints: mapper.endpoints,
     defaultTimeoutMs: timeoutMs,
     security: mapper.security,
   });
@@ -25,7 +25,7 @@ export async function call(mapper: MapperTarget, args: readonly string[], flags:
     await fromMapper(mapper, client.ready);
     const instances = client.directory.count(service);
     if (instances === 0)
-      throw new CliFailure(`no instance of ${service} is registered with the mapper at ${mapper.endpoint}`, [
+      throw new CliFailure(`no instance of ${service} is registered with ${mapperNamed(mapper)}`, [
         "`zmesh ls` lists the services that are.",
       ]);
     const reply = await client

@@ -18,7 +18,9 @@ commands:
   .zmesh/keys at or above this folder; none found, or ZMESH_INSECURE=1: plaintext)
 
 environment:
-  MAPPER_ENDPOINT  the mapper to ask (default tcp://127.0.0.1:5555)
+  MAPPER_ENDPOINT   the mapper to ask (default tcp://127.0.0.1:5555)
+  MAPPER_ENDPOINTS  several mapper replicas, comma-separated (or a DNS name for all of them):
+                    every one is asked and their directories merged
 `;
 
 const help = { type: "boolean", short: "h" } as const;

@@ -3,9 +3,12 @@ import type { Flags } from "./command-line.js";
 import { directoryView, instanceTable } from "./format.js";
 import { fromMapper, MAPPER_ANSWER_MS, type MapperTarget } from "./mapper-answer.js";
 
-/** `zmesh ls`: the directory once, as a table (a summary when large) or as JSON. */
+/**
+ * `zmesh ls`: the directory once, as a table (a summary when large) or as JSON; with several mapper
+ * replicas, their directories merged (an instance any of them lists, with its freshest record).
+ */
 export async function ls(mapper: MapperTarget, flags: Flags): Promise<void> {
-  const client = new MapperClient(mapper.endpoint, mapper.security);
+  const client = new MapperClient(mapper.endpoints, mapper.security);
   try {
     const instances = await fromMapper(mapper, client.list(flags.service, MAPPER_ANSWER_MS));
     process.stdout.write(flags.json ? `${JSON.stringify(instances, null, 2)}\n` : listing(instances, flags));

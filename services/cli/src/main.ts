@@ -1,4 +1,5 @@
-// zmesh: the operator's view of a mesh (ls, watch, call), talking to the mapper at MAPPER_ENDPOINT.
+// zmesh: the operator's view of a mesh (ls, watch, call), talking to the mapper at MAPPER_ENDPOINT
+// (or to every replica in MAPPER_ENDPOINTS, their directories merged).
 import { loadConfigOrExit, memberSettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 import { call } from "./call-command.js";
@@ -25,11 +26,15 @@ if (commandLine.command === "help") {
 }
 
 // The same setting, checked the same way, as every service's (a bad one exits 2 naming the variable).
-const { MAPPER_ENDPOINT: mapperEndpoint } = loadConfigOrExit(
+const OWN_PORT = "expected the mapper's own port, not 0 or * (those only make sense for a bind)";
+const dialable = (endpoint: string) => !/:(0|\*)$/.test(endpoint);
+const { MAPPER_ENDPOINT: mapperEndpoint, MAPPER_ENDPOINTS: mapperEndpoints } = loadConfigOrExit(
   z.object({
-    MAPPER_ENDPOINT: memberSettings.MAPPER_ENDPOINT.refine((endpoint) => !/:(0|\*)$/.test(endpoint), {
-      message: "expected the mapper's own port, not 0 or * (those only make sense for a bind)",
-    }),
+    MAPPER_ENDPOINT: memberSettings.MAPPER_ENDPOINT.refine(dialable, { message: OWN_PORT }),
+    MAPPER_ENDPOINTS: memberSettings.MAPPER_ENDPOINTS.refine(
+      (endpoints) => endpoints === undefined || endpoints.every(dialable),
+      { message: OWN_PORT },
+    ),
   }),
 );
 
@@ -37,7 +42,8 @@ const { command, flags, args } = commandLine;
 /** The mapper, over CURVE with the local key set when there is one (built only for commands that ask it). */
 const mapper = (): MapperTarget => {
   const { security, source } = cliSecurity(flags.keys);
-  return { endpoint: mapperEndpoint, security, keys: source };
+  const endpoints = mapperEndpoints ?? [mapperEndpoint];
+  return { endpoint: endpoints.join(", "), endpoints, security, keys: source };
 };
 const commands = {
   ls: async () => ls(mapper(), flags),

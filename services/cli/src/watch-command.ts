@@ -3,7 +3,7 @@ import { CliFailure } from "./cli-errors.js";
 import type { Flags } from "./command-line.js";
 import { changeLine } from "./format.js";
 import { listing } from "./ls-command.js";
-import { fromMapper, MAPPER_ANSWER_MS, type MapperTarget } from "./mapper-answer.js";
+import { fromMapper, MAPPER_ANSWER_MS, type MapperTarget, mapperNamed } from "./mapper-answer.js";
 
 /** How long the first event may take once the mapper has answered (it publishes every heartbeat). */
 const EVENTS_WITHIN_MS = 10_000;
@@ -13,7 +13,7 @@ const EVENTS_WITHIN_MS = 10_000;
  * not answer, or whose events do not arrive, is named as such instead of a silent wait.
  */
 export async function watch(mapper: MapperTarget, flags: Flags): Promise<void> {
-  const client = new MapperClient(mapper.endpoint, mapper.security);
+  const client = new MapperClient(mapper.endpoints, mapper.security);
   process.on("SIGINT", () => {
     client.close();
     process.exit(0);
@@ -28,7 +28,7 @@ export async function watch(mapper: MapperTarget, flags: Flags): Promise<void> {
           : changeLine(change, new Date()),
       );
     });
-    await eventsWithin(ready, mapper.endpoint);
+    await eventsWithin(ready, mapperNamed(mapper));
     const instances = directory.all();
     process.stdout.write(
       flags.json
@@ -41,14 +41,14 @@ export async function watch(mapper: MapperTarget, flags: Flags): Promise<void> {
   }
 }
 
-async function eventsWithin(subscribed: Promise<void>, mapperEndpoint: string): Promise<void> {
+async function eventsWithin(subscribed: Promise<void>, mapperName: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
           new CliFailure(
-            `the mapper at ${mapperEndpoint} answers, but none of its events arrived within ${EVENTS_WITHIN_MS / 1000} s`,
+            `${mapperName} answers, but none of its events arrived within ${EVENTS_WITHIN_MS / 1000} s`,
             ["Its events socket (MAPPER_EVENTS_BIND, port 5556 by default) must be reachable from here too."],
           ),
         ),

@@ -30,7 +30,7 @@ register.setDefaultLabels({ service: "gateway", instance_id: instanceId });
 collectProcessMetrics();
 
 const peers = new PeerClient({
-  mapperEndpoint: config.MAPPER_ENDPOINT,
+  mapperEndpoints: config.MAPPER_ENDPOINTS ?? [config.MAPPER_ENDPOINT],
   logger,
   defaultTimeoutMs: config.RENDER_TIMEOUT_MS,
   security: securityFromSettings(config, "gateway", logger),

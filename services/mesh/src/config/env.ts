@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { splitEndpoints } from "../directory/mapper-addresses.js";
 
 /** Thrown when the environment does not describe a valid configuration. */
 export class ConfigError extends Error {
@@ -51,15 +52,11 @@ export function intSetting(min: number, max: number, fallback: number) {
 /** A TCP port setting, 0 to 65535 (0: any free port). */
 export const portSetting = (fallback: number) => intSetting(0, 65535, fallback);
 
+const ZMQ_ENDPOINT = /^(tcp:\/\/[^\s:]+:(\d+|\*)|ipc:\/\/\S+)$/;
+
 /** A ZeroMQ endpoint setting: `tcp://host:port` (port `*` or 0 for any) or `ipc://path`. */
 export const zmqEndpointSetting = (fallback: string) =>
-  z
-    .string()
-    .regex(
-      /^(tcp:\/\/[^\s:]+:(\d+|\*)|ipc:\/\/\S+)$/,
-      "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555",
-    )
-    .default(fallback);
+  z.string().regex(ZMQ_ENDPOINT, "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555").default(fallback);
 
 /** Settings every mesh member shares. */
 /** A yes/no setting: 1/true/yes or 0/false/no. */
@@ -76,9 +73,36 @@ export const securitySettings = {
   ZMESH_KEYS: z.string().min(1).default(".zmesh/keys"),
 };
 
+/**
+ * Several ZeroMQ endpoints, comma-separated (`MAPPER_ENDPOINTS`): each checked as
+ * zmqEndpointSetting checks one; read as a list (unset or blank: undefined).
+ */
+export const zmqEndpointListSetting = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? [] : splitEndpoints(value)))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            ZMQ_ENDPOINT,
+            "expected comma-separated ZeroMQ endpoints such as tcp://10.0.0.1:5555,tcp://10.0.0.2:5555",
+          ),
+      ),
+    )
+    .transform((endpoints) => (endpoints.length > 0 ? endpoints : undefined));
+
 export const memberSettings = {
   ...securitySettings,
   MAPPER_ENDPOINT: zmqEndpointSetting("tcp://127.0.0.1:5555"),
+  /**
+   * Every mapper replica, when there are several (or one DNS name for all of them, resolved again
+   * every few heartbeats: `tcp://tasks.mapper:5555` in a Swarm). Members register with each and
+   * callers merge their directories. Unset: MAPPER_ENDPOINT alone.
+   */
+  MAPPER_ENDPOINTS: zmqEndpointListSetting(),
   HEARTBEAT_INTERVAL_MS: intSetting(100, 60_000, 1000),
   LOG_LEVEL: z
     .enum(["error", "warn", "info", "debug"], { message: "expected one of error, warn, info, debug" })

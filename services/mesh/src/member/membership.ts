@@ -82,6 +82,12 @@ export class Membership {
     );
   }
 
+  /** Stops heartbeating without a DEREGISTER: for a mapper that is gone, which nobody could answer for. */
+  leave(): void {
+    this.#heartbeat?.stop();
+    this.#registered = false;
+  }
+
   async #beat(): Promise<void> {
     if (!this.#registered) return this.#register();
     const { control, identity, heartbeatIntervalMs, counters, logger } = this.options;

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
-import { DirectoryCache, type DirectoryDiff, type DirectoryView } from "../directory/directory-cache.js";
-import { DirectoryWatcher } from "../directory/directory-watcher.js";
+import type { DirectoryDiff, DirectoryView } from "../directory/directory-cache.js";
+import { MapperSet } from "../directory/mapper-set.js";
+import { MappersWatcher } from "../directory/mappers-watcher.js";
+import type { MergedDirectory } from "../directory/merged-directory.js";
 import { CallFailure, MeshError } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
 import type { InstanceRecord } from "../protocol/mod.js";
 import { clientSocketOptions, INSECURE, type MeshSecurity } from "../security/mesh-security.js";
-import { type ConnectionState, DealerChannel } from "../transport/dealer-channel.js";
+import type { ConnectionState } from "../transport/dealer-channel.js";
 import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
 import { LatencyEstimate } from "./latency-estimate.js";
@@ -18,9 +20,15 @@ import { PeerConnection } from "./peer-connection.js";
 import { ServicePeers } from "./service-peers.js";
 
 export interface PeerClientOptions {
-  mapperEndpoint: string;
-  /** Share a member's control channel to the mapper instead of opening another. */
-  control?: DealerChannel;
+  /** The mapper's control endpoint (one of `mapperEndpoint`, `mapperEndpoints` and `mappers` is needed). */
+  mapperEndpoint?: string;
+  /**
+   * Every mapper replica (a DNS name stands for all its addresses): their directories are merged.
+   * Takes precedence over `mapperEndpoint`.
+   */
+  mapperEndpoints?: readonly string[];
+  /** Share a member's channels to the mappers instead of opening others (the member closes them). */
+  mappers?: MapperSet;
   logger?: Logger;
   metrics?: MetricsRegistry;
   defaultTimeoutMs?: number;
@@ -63,10 +71,10 @@ type Settled = { attempt: PeerAttempt; outcome: AttemptOutcome } | { overdue: Pe
  * peers.close();
  */
 export class PeerClient {
-  readonly #directory = new DirectoryCache();
-  readonly #watcher: DirectoryWatcher;
-  readonly #control: DealerChannel;
-  readonly #ownsControl: boolean;
+  readonly #directory: MergedDirectory;
+  readonly #watcher: MappersWatcher;
+  readonly #mappers: MapperSet;
+  readonly #ownsMappers: boolean;
   /** Services this client has called: their subsets, and the first wait for the directory. */
   readonly #services = new Map<string, { peers: ServicePeers; ready: Promise<void> }>();
   /** Latency of each job over all instances: the budget for an instance not yet measured. */
@@ -98,20 +106,24 @@ export class PeerClient {
       "curve" in this.#security
         ? clientSocketOptions(this.#security, this.#security.curve.mapperPublicKey)
         : {};
-    this.#ownsControl = options.control === undefined;
-    this.#control =
-      options.control ??
-      new DealerChannel(options.mapperEndpoint, { onMalformed: this.#reportMalformed, secured: toMapper });
-    this.#watcher = new DirectoryWatcher({
-      control: this.#control,
-      mapperEndpoint: options.mapperEndpoint,
-      cache: this.#directory,
+    this.#ownsMappers = options.mappers === undefined;
+    this.#mappers =
+      options.mappers ??
+      new MapperSet({
+        endpoints: options.mapperEndpoints ?? (options.mapperEndpoint ? [options.mapperEndpoint] : []),
+        onMalformed: this.#reportMalformed,
+        secured: toMapper,
+        logger: this.#logger,
+      });
+    this.#watcher = new MappersWatcher({
+      mappers: this.#mappers,
       logger: this.#logger,
       onMalformed: this.#reportMalformed,
       onDiff: (diff) => this.#onDirectoryDiff(diff),
       secured: toMapper,
       ...(options.directoryStaleMs ? { staleAfterMs: options.directoryStaleMs } : {}),
     });
+    this.#directory = this.#watcher.directory;
     // Connections that never come up are only noticed with time passing: look again a few times a second.
     this.#maintenance = setInterval(() => this.#refreshAll(), MAINTENANCE_MS);
     this.#maintenance.unref();
@@ -177,7 +189,7 @@ export class PeerClient {
     this.#watcher.close();
     for (const { peers } of this.#services.values()) peers.close();
     this.#services.clear();
-    if (this.#ownsControl) this.#control.close();
+    if (this.#ownsMappers) this.#mappers.close();
   }
 
   async #callWithRetries(

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
 import { Router } from "zeromq";
-import { Membership } from "../member/membership.js";
+import { MapperSet } from "../directory/mapper-set.js";
+import { MeshMembership } from "../member/mesh-membership.js";
 import { LogThrottle } from "../observability/log-throttle.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
@@ -18,7 +19,6 @@ import {
   type MeshSecurity,
   serverSocketOptions,
 } from "../security/mesh-security.js";
-import { DealerChannel } from "../transport/dealer-channel.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { settlesWithin } from "../util/settles-within.js";
@@ -28,7 +28,13 @@ import type { JobContext, JobDefinition, JobRequest } from "./jobs.js";
 export interface WorkerOptions {
   service: string;
   jobs: Record<string, JobDefinition>;
-  mapperEndpoint: string;
+  /** The mapper's control endpoint (one of this and `mapperEndpoints` is needed). */
+  mapperEndpoint?: string;
+  /**
+   * Every mapper replica (a DNS name stands for all its addresses, resolved again every few
+   * heartbeats): the worker registers and heartbeats with each. Takes precedence over `mapperEndpoint`.
+   */
+  mapperEndpoints?: readonly string[];
   /** Where to listen for jobs; port 0 picks a free one. */
   bind?: string;
   /** Host that peers dial, when it differs from the bind address (containers, NAT). */
@@ -79,7 +85,8 @@ export interface WorkerRuntime {
  * await worker.drain(10_000);
  */
 export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime> {
-  const { service, mapperEndpoint } = options;
+  const { service } = options;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
   const instanceId =
     options.instanceId ?? `${service}-${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
   const logger = options.logger ?? silentLogger();
@@ -88,14 +95,18 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const reportMalformed = malformedReporter("worker", logger, registry);
   const security = options.security ?? INSECURE;
   const curve = "curve" in security ? security.curve : undefined;
-  const control = new DealerChannel(mapperEndpoint, {
+  // Every mapper replica holds the key set's one mapper key: one server key for all of them.
+  const mappers = new MapperSet({
+    endpoints: options.mapperEndpoints ?? (options.mapperEndpoint ? [options.mapperEndpoint] : []),
     onMalformed: reportMalformed,
     secured: curve ? clientSocketOptions(security, curve.mapperPublicKey) : {},
+    logger,
+    resolveEveryMs: 3 * heartbeatIntervalMs,
   });
 
   let peerClient: PeerClient | undefined;
   const peers = () => {
-    peerClient ??= new PeerClient({ mapperEndpoint, control, logger, metrics: registry, security });
+    peerClient ??= new PeerClient({ mappers, logger, metrics: registry, security });
     return peerClient;
   };
   const contextFor = (request: JobRequest, deadline: number): JobContext => ({
@@ -159,8 +170,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     logger.error("job socket loop failed", { error: String(error) }),
   );
 
-  const membership = new Membership({
-    control,
+  const membership = new MeshMembership({
+    mappers,
     identity: {
       service,
       instanceId,
@@ -170,7 +181,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     },
     ...(curve ? { prove: proverFor(curve) } : {}),
     load: () => server.load(),
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+    heartbeatIntervalMs,
     logger,
     counters: metrics,
   });
@@ -195,7 +206,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       await serving;
       await server.close();
       peerClient?.close();
-      control.close();
+      mappers.close();
       return finished;
     },
   };

@@ -21,6 +21,7 @@ export const workerServiceSettings = {
 
 type WorkerServiceSettings = z.infer<z.ZodObject<typeof workerServiceSettings>> & {
   MAPPER_ENDPOINT: string;
+  MAPPER_ENDPOINTS?: string[] | undefined;
   HEARTBEAT_INTERVAL_MS: number;
   ZMESH_INSECURE: boolean;
   ZMESH_KEYS: string;
@@ -54,7 +55,7 @@ export async function runWorkerService(options: WorkerServiceOptions): Promise<W
       startWorker({
         service,
         instanceId,
-        mapperEndpoint: settings.MAPPER_ENDPOINT,
+        mapperEndpoints: settings.MAPPER_ENDPOINTS ?? [settings.MAPPER_ENDPOINT],
         bind: settings.JOB_BIND,
         ...(settings.JOB_ADVERTISE_HOST ? { advertiseHost: settings.JOB_ADVERTISE_HOST } : {}),
         metricsPort: metrics.port,
