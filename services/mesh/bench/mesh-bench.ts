@@ -1,4 +1,5 @@
-// npm run bench: the mesh runtime against a bare ZeroMQ echo, and how fast a dead worker is noticed.
+// npm run bench: the mesh runtime against a bare ZeroMQ echo, plaintext and with CURVE (what security
+// costs), how long a member takes to register, and how fast a dead worker is noticed.
 // Prints a table and writes the figures to bench/results/mesh-<time>.json. Not a test: no pass/fail.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -12,7 +13,9 @@ import {
   percentile,
   recordingLogger,
   ServiceProcess,
+  temporaryKeySet,
 } from "../testing/mod.js";
+import { registrationTimes } from "./registration-timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
@@ -21,6 +24,8 @@ const THROUGHPUT_TOTAL = Number(process.env.BENCH_TOTAL ?? 50_000);
 const WINDOW = 256;
 const ROUNDS = 5;
 const FAILOVER_TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 200);
+const keySet = temporaryKeySet(["echo", "cli"]);
 const children: ServiceProcess[] = [];
 const child = (script: string, args: string[] = [], env: Record<string, string> = {}) => {
   const started = new ServiceProcess(
@@ -69,8 +74,13 @@ async function bareEcho(): Promise<System> {
   };
 }
 
-async function startMesh(workers: number, heartbeatIntervalMs: number) {
-  const env = { HEARTBEAT_INTERVAL_MS: String(heartbeatIntervalMs), LOG_LEVEL: "info" };
+/** A mapper and `workers` echo workers: plaintext (ServiceProcess's default), or with CURVE when `curve`. */
+async function startMesh(workers: number, heartbeatIntervalMs: number, curve = false) {
+  const env = {
+    HEARTBEAT_INTERVAL_MS: String(heartbeatIntervalMs),
+    LOG_LEVEL: "info",
+    ...(curve ? keySet.env : {}),
+  };
   const mapper = child("../../../mapper/dist/src/main.js", [], {
     ...env,
     MAPPER_BIND: "tcp://127.0.0.1:0",
@@ -87,12 +97,17 @@ async function startMesh(workers: number, heartbeatIntervalMs: number) {
   return { mapper, mapperEndpoint, workers: started };
 }
 
-async function meshRuntime(): Promise<System> {
-  const { mapperEndpoint, mapper, workers } = await startMesh(1, 1000);
-  const client = new PeerClient({ mapperEndpoint });
+async function meshRuntime(curve = false): Promise<System & { mapperEndpoint: string }> {
+  const { mapperEndpoint, mapper, workers } = await startMesh(1, 1000, curve);
+  const client = new PeerClient({
+    mapperEndpoint,
+    ...(curve ? { security: { curve: keySet.keys("cli") } } : {}),
+  });
   await client.ready;
+  while (client.directory.count("echo") < 1) await new Promise((r) => setTimeout(r, 10));
   const empty = Buffer.alloc(0);
   return {
+    mapperEndpoint,
     roundTrip: () => client.call("echo", "noop", empty),
     async close() {
       client.close();
@@ -101,33 +116,56 @@ async function meshRuntime(): Promise<System> {
   };
 }
 
+type SystemName = "bare" | "mesh" | "meshCurve";
+interface Figures {
+  p50Us: number;
+  p99Us: number;
+  requestsPerSecond: number;
+}
+
 /**
- * Both systems run side by side and take turns, round after round, so a noisy neighbour on this
- * shared machine hits both alike; each figure is over all rounds (latency) or their median (throughput).
+ * The systems run side by side and take turns, round after round, so a noisy neighbour on this
+ * shared machine hits all alike; each figure is over all rounds (latency) or their median (throughput).
  */
-async function compare(systems: Record<"bare" | "mesh", System>) {
-  const latencies = { bare: [] as number[], mesh: [] as number[] };
-  const rates = { bare: [] as number[], mesh: [] as number[] };
+async function compare(systems: Record<SystemName, System>): Promise<Record<SystemName, Figures>> {
+  const names = Object.keys(systems) as SystemName[];
+  const latencies = Object.fromEntries(names.map((name) => [name, [] as number[]]));
+  const rates = Object.fromEntries(names.map((name) => [name, [] as number[]]));
   for (const system of Object.values(systems)) await measureLatency(system.roundTrip, 3000); // warm up the JIT
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ["bare", "mesh"] as const) {
-      latencies[name].push(...(await measureLatency(systems[name].roundTrip, LATENCY_SAMPLES / ROUNDS)));
-      rates[name].push(
+    for (const name of names) {
+      latencies[name]?.push(...(await measureLatency(systems[name].roundTrip, LATENCY_SAMPLES / ROUNDS)));
+      rates[name]?.push(
         (await measureThroughput(systems[name].roundTrip, THROUGHPUT_TOTAL / ROUNDS, WINDOW))
           .requestsPerSecond,
       );
     }
   }
-  const summary = (name: "bare" | "mesh") => {
-    const sorted = latencies[name].sort((a, b) => a - b);
-    const throughput = rates[name].sort((a, b) => a - b);
+  const summary = (name: SystemName): Figures => {
+    const sorted = (latencies[name] ?? []).sort((a, b) => a - b);
+    const throughput = (rates[name] ?? []).sort((a, b) => a - b);
     return {
       p50Us: percentile(sorted, 50),
       p99Us: percentile(sorted, 99),
       requestsPerSecond: percentile(throughput, 50),
     };
   };
-  return { bare: summary("bare"), mesh: summary("mesh") };
+  return { bare: summary("bare"), mesh: summary("mesh"), meshCurve: summary("meshCurve") };
+}
+
+/** p50 and p99 of a member's registration, plaintext and with CURVE, turn about on each system's mapper. */
+async function registrations(endpoints: { plain: string; curve: string }) {
+  const plain: number[] = [];
+  const curve: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    plain.push(...(await registrationTimes(endpoints.plain, REGISTRATIONS / ROUNDS)));
+    curve.push(...(await registrationTimes(endpoints.curve, REGISTRATIONS / ROUNDS, keySet.keys("echo"))));
+  }
+  const summary = (times: number[]) => {
+    const sorted = times.sort((a, b) => a - b);
+    return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  };
+  return { plain: summary(plain), curve: summary(curve) };
 }
 
 async function failoverTrial(heartbeatIntervalMs: number) {
@@ -178,8 +216,12 @@ function row(cells: (string | number)[]): string {
 }
 
 async function main() {
-  const systems = { bare: await bareEcho(), mesh: await meshRuntime() };
-  const { bare, mesh } = await compare(systems);
+  const systems = { bare: await bareEcho(), mesh: await meshRuntime(), meshCurve: await meshRuntime(true) };
+  const { bare, mesh, meshCurve } = await compare(systems);
+  const registration = await registrations({
+    plain: systems.mesh.mapperEndpoint,
+    curve: systems.meshCurve.mapperEndpoint,
+  });
   await Promise.all(Object.values(systems).map((system) => system.close()));
   const heartbeatIntervalMs = 1000;
   const trials = [];
@@ -199,7 +241,14 @@ async function main() {
     },
     bareEcho: bare,
     meshNoop: mesh,
+    meshNoopCurve: meshCurve,
     ratios: { p50: mesh.p50Us / bare.p50Us, throughput: mesh.requestsPerSecond / bare.requestsPerSecond },
+    curveCost: {
+      p50: meshCurve.p50Us / mesh.p50Us,
+      p99: meshCurve.p99Us / mesh.p99Us,
+      throughput: meshCurve.requestsPerSecond / mesh.requestsPerSecond,
+    },
+    registration: { trials: REGISTRATIONS, ...registration },
     failover: { heartbeatIntervalMs, trials },
   };
   const lines = [
@@ -213,6 +262,23 @@ async function main() {
       "",
       `${results.ratios.throughput.toFixed(2)}×`,
     ]),
+    row([
+      "zmesh peer client → worker runtime, CURVE",
+      meshCurve.p50Us,
+      meshCurve.p99Us,
+      meshCurve.requestsPerSecond,
+    ]),
+    row([
+      "CURVE cost (CURVE / plaintext)",
+      `${results.curveCost.p50.toFixed(2)}×`,
+      `${results.curveCost.p99.toFixed(2)}×`,
+      `${results.curveCost.throughput.toFixed(2)}×`,
+    ]),
+    "",
+    `| a member registers (new connection → REGISTER → ACK, ${REGISTRATIONS} each) | p50 ms | p99 ms |`,
+    "|---|---|---|",
+    row(["plaintext", registration.plain.p50Ms, registration.plain.p99Ms]),
+    row(["CURVE (handshake, proof checked)", registration.curve.p50Ms, registration.curve.p99Ms]),
     "",
     `| worker SIGKILLed (heartbeat ${heartbeatIntervalMs} ms, ${FAILOVER_TRIALS} trials) | median ms | max ms | target |`,
     "|---|---|---|---|",
@@ -237,4 +303,7 @@ main()
     process.stderr.write(`bench failed: ${String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => Promise.all(children.map((c) => c.stop())));
+  .finally(async () => {
+    await Promise.all(children.map((c) => c.stop()));
+    keySet.remove();
+  });
