@@ -1,5 +1,6 @@
 import { CallFailure, MeshError } from "../errors.js";
 import { ErrorCode, type Message } from "../protocol/mod.js";
+import { type Deadline, deadlines } from "../transport/deadline-sweep.js";
 
 /**
  * ERROR codes that mean the job never ran because the instance is not what its record claims
@@ -32,7 +33,7 @@ export class PeerAttempt {
   /** Resolves if the budget passes before the answer; never resolves otherwise. */
   readonly overdue: Promise<void>;
   #isOverdue = false;
-  #timer: NodeJS.Timeout | undefined;
+  #budget: Deadline | undefined;
 
   constructor(
     readonly instanceId: string,
@@ -42,11 +43,11 @@ export class PeerAttempt {
   ) {
     this.overdue = new Promise((resolve) => {
       if (budgetMs === undefined) return;
-      this.#timer = setTimeout(() => {
+      this.#budget = deadlines.add(budgetMs, () => {
         this.#isOverdue = true;
         onOverdue();
         resolve();
-      }, budgetMs);
+      });
     });
     this.settled = request.then(
       (reply): AttemptOutcome => ({ ok: true, reply }),
@@ -55,7 +56,9 @@ export class PeerAttempt {
         failure: error instanceof MeshError ? error : new MeshError(CallFailure.SEND_FAILED, String(error)),
       }),
     );
-    void this.settled.then(() => clearTimeout(this.#timer));
+    void this.settled.then(() => {
+      if (this.#budget) deadlines.cancel(this.#budget);
+    });
   }
 
   get isOverdue(): boolean {

@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { register as defaultMetricsRegistry, type Registry as MetricsRegistry } from "prom-client";
+import {
+  register as defaultMetricsRegistry,
+  type Histogram,
+  type Registry as MetricsRegistry,
+} from "prom-client";
 import type { DirectoryDiff, DirectoryView } from "../directory/directory-cache.js";
 import { MapperSet } from "../directory/mapper-set.js";
 import { MappersWatcher } from "../directory/mappers-watcher.js";
@@ -79,6 +83,7 @@ export class PeerClient {
   readonly #services = new Map<string, { peers: ServicePeers; ready: Promise<void> }>();
   /** Latency of each job over all instances: the budget for an instance not yet measured. */
   readonly #jobLatency = new Map<string, LatencyEstimate>();
+  readonly #durations = new Map<string, Histogram.Internal<string>>();
   readonly #maintenance: NodeJS.Timeout;
   readonly #changedServices = new Set<string>();
   #refreshScheduled = false;
@@ -177,11 +182,19 @@ export class PeerClient {
       outcome = error instanceof MeshError ? error.code.toLowerCase() : "error";
       throw error;
     } finally {
-      this.#metrics.requestDuration.observe(
-        { service_name: service, job, outcome },
-        (performance.now() - started) / 1000,
-      );
+      this.#durationOf(service, job, outcome).observe((performance.now() - started) / 1000);
     }
+  }
+
+  /** The histogram's child for these labels, resolved once: a labelled observe() hashes its labels every time. */
+  #durationOf(service: string, job: string, outcome: string): Histogram.Internal<string> {
+    const key = `${service}\n${job}\n${outcome}`;
+    let child = this.#durations.get(key);
+    if (!child) {
+      child = this.#metrics.requestDuration.labels({ service_name: service, job, outcome });
+      this.#durations.set(key, child);
+    }
+    return child;
   }
 
   close(): void {

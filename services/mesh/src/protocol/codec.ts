@@ -1,3 +1,4 @@
+import { hotHeader } from "./hot-headers.js";
 import {
   ErrorCode,
   MessageType,
@@ -107,6 +108,12 @@ export function decode(frames: readonly Uint8Array[], limits: DecodeLimits = def
     );
   }
 
+  const hot = hotHeader(type, raw);
+  if (hot !== undefined) {
+    const message = { type, header: hot } as Message;
+    if (payload !== undefined) message.payload = payload;
+    return { ok: true, message };
+  }
   const parsed = headerSchemas[type].safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

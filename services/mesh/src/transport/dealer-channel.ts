@@ -3,6 +3,7 @@ import { CallFailure, MeshError } from "../errors.js";
 import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
 import type { clientSocketOptions } from "../security/mesh-security.js";
 import { endedByOwnClose } from "./closed-socket.js";
+import { type Deadline, deadlines } from "./deadline-sweep.js";
 import { SocketWriter } from "./socket-writer.js";
 // Before any socket exists: the limit cannot be raised afterwards.
 import "./zmq-context.js";
@@ -32,7 +33,7 @@ export type ConnectionState = "connecting" | "up" | "down" | "failed";
 interface Pending {
   resolve: (message: Message) => void;
   reject: (error: MeshError) => void;
-  timer: NodeJS.Timeout;
+  deadline: Deadline;
 }
 
 /**
@@ -113,13 +114,13 @@ export class DealerChannel {
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
     return new Promise<Message>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const deadline = deadlines.add(timeoutMs, () => {
         this.#pending.delete(id);
         reject(new MeshError(CallFailure.TIMEOUT, `no answer from ${this.endpoint} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      });
+      this.#pending.set(id, { resolve, reject, deadline });
       const frames = encode(type as MessageTypeName, { ...header, id } as Headers[K], payload);
-      this.#writer.send(frames).catch((error: unknown) => {
+      this.#writer.post(frames, (error) => {
         this.#settle(id)?.reject(
           new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`),
         );
@@ -138,7 +139,7 @@ export class DealerChannel {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
     this.#pending.delete(id);
-    clearTimeout(pending.timer);
+    deadlines.cancel(pending.deadline);
     return pending;
   }
 

@@ -1,12 +1,19 @@
 import type { Writable } from "zeromq";
 
-type Frames = Parameters<Writable["send"]>[0];
+export type Frames = Parameters<Writable["send"]>[0];
+
+interface Queued {
+  frames: Frames;
+  settle: (error?: unknown) => void;
+}
 
 /**
  * Serialises sends on one ZeroMQ socket. zeromq.js throws EBUSY synchronously when a send is
  * started while another is pending, so every socket in the mesh writes through one of these.
- * The queue is bounded: past `limit` pending messages, `send` refuses instead of growing memory.
- * Every send ZeroMQ refused is also reported to `onError`.
+ * A message is handed to ZeroMQ at once when no send is pending (the usual case: zeromq.js then
+ * takes it synchronously) and queued behind the pending one otherwise. The queue is bounded: past
+ * `limit` pending messages, `send` refuses instead of growing memory. Every send ZeroMQ refused is
+ * also reported to `onError`.
  *
  * @example
  * const writer = new SocketWriter(router, (error) => logger.debug("send failed", { error: String(error) }));
@@ -14,7 +21,8 @@ type Frames = Parameters<Writable["send"]>[0];
  * await writer.send(frames); // or wait until ZeroMQ has taken it
  */
 export class SocketWriter {
-  #tail: Promise<void> = Promise.resolve();
+  readonly #queue: Queued[] = [];
+  #writing = false;
   #pending = 0;
 
   constructor(
@@ -31,36 +39,58 @@ export class SocketWriter {
   /** Queues a message; resolves once it is handed to ZeroMQ, rejects if ZeroMQ refused it or the queue is full. */
   send(frames: Frames): Promise<void> {
     const full = this.#full();
-    return full ? Promise.reject(full) : this.#enqueue(frames);
+    if (full) return Promise.reject(full);
+    return new Promise((resolve, reject) =>
+      this.#enqueue(frames, (error) => (error === undefined ? resolve() : reject(error))),
+    );
   }
 
-  /** Fire-and-forget variant: failures, a full queue included, go to onError (replies to gone peers, for example). */
-  post(frames: Frames): void {
+  /**
+   * Fire-and-forget variant: failures, a full queue included, go to onError (replies to gone peers,
+   * for example), and to `onRefused` as well when given (a request that will get no answer).
+   */
+  post(frames: Frames, onRefused?: (error: unknown) => void): void {
     const full = this.#full();
     if (full) {
       this.onError(full);
+      onRefused?.(full);
       return;
     }
-    // A send ZeroMQ refused reaches onError through #done: nothing more to do with it here.
-    this.#enqueue(frames).catch(() => {});
+    this.#enqueue(frames, (error) => {
+      if (error !== undefined) onRefused?.(error);
+    });
   }
 
   #full(): Error | undefined {
     return this.#pending >= this.limit ? new Error(`send queue full (${this.limit})`) : undefined;
   }
 
-  #enqueue(frames: Frames): Promise<void> {
+  #enqueue(frames: Frames, settle: (error?: unknown) => void): void {
     this.#pending++;
-    const sent = this.#tail.then(() => this.socket.send(frames));
-    this.#tail = sent.then(
-      () => this.#done(),
-      (error: unknown) => this.#done(error),
-    );
-    return sent;
+    if (this.#writing) this.#queue.push({ frames, settle });
+    else this.#write(frames, settle);
   }
 
-  #done(error?: unknown): void {
+  #write(frames: Frames, settle: (error?: unknown) => void): void {
+    this.#writing = true;
+    let sent: Promise<void>;
+    try {
+      sent = this.socket.send(frames);
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    sent.then(
+      () => this.#done(settle),
+      (error: unknown) => this.#done(settle, error),
+    );
+  }
+
+  #done(settle: (error?: unknown) => void, error?: unknown): void {
     this.#pending--;
+    this.#writing = false;
     if (error !== undefined) this.onError(error);
+    settle(error);
+    const next = this.#queue.shift();
+    if (next) this.#write(next.frames, next.settle);
   }
 }
