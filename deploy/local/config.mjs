@@ -1,10 +1,12 @@
 // The launcher's own settings, validated like every service's (documented in .env.example).
 import { ConfigError, intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh/service";
 import { z } from "zod";
-import { localProcesses } from "./services.mjs";
+import { localProcesses, replicaEndpoint } from "./services.mjs";
 
 const launcherConfigSchema = z.object({
   IMAGE_WORKERS: intSetting(1, 64, 2),
+  // Mapper replicas: every member registers with each, every caller merges their directories.
+  MAPPERS: intSetting(1, 9, 1),
   // The launcher polls the gateway's /readyz on this port, so it must be a fixed one (not 0).
   GATEWAY_PORT: intSetting(1, 65535, 8080),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
@@ -49,7 +51,7 @@ export function crossCheck(config) {
   const last = Math.max(...metrics);
   if (last > 65535)
     return [`METRICS_PORT: ports ${config.METRICS_PORT}-${last} are needed (one per process), past 65535`];
-  return [...mapperAddressProblems(config), ...portClashes(config, metrics)];
+  return [...mapperAddressProblems(config), ...replicaProblems(config), ...portClashes(config, metrics)];
 }
 
 /**
@@ -65,6 +67,21 @@ function mapperAddressProblems({ MAPPER_ENDPOINT: endpoint, MAPPER_BIND: bind })
 }
 
 /**
+ * Several mappers each take their own ports, counted from tcp binds: ipc has no port to count from.
+ * @param {LauncherConfig} config
+ */
+function replicaProblems(config) {
+  if (
+    config.MAPPERS === 1 ||
+    [config.MAPPER_BIND, config.MAPPER_EVENTS_BIND].every((e) => e.startsWith("tcp://"))
+  )
+    return [];
+  return [
+    "MAPPERS, MAPPER_BIND, MAPPER_EVENTS_BIND: more than one mapper needs tcp binds (each next replica takes the next ports)",
+  ];
+}
+
+/**
  * The fixed ports the settings choose, each wanted by one process only.
  * @param {LauncherConfig} config @param {number[]} metrics
  */
@@ -72,8 +89,14 @@ function portClashes(config, metrics) {
   /** @type {[string, number[]][]} */
   const claims = [
     ["GATEWAY_PORT", [config.GATEWAY_PORT]],
-    ["MAPPER_BIND", [portOf(config.MAPPER_BIND)]],
-    ["MAPPER_EVENTS_BIND", [portOf(config.MAPPER_EVENTS_BIND)]],
+    [
+      config.MAPPERS > 1 ? "MAPPER_BIND (one port per mapper)" : "MAPPER_BIND",
+      replicaPorts(config, config.MAPPER_BIND),
+    ],
+    [
+      config.MAPPERS > 1 ? "MAPPER_EVENTS_BIND (one port per mapper)" : "MAPPER_EVENTS_BIND",
+      replicaPorts(config, config.MAPPER_EVENTS_BIND),
+    ],
     [`METRICS_PORT (${metrics.length} ports from ${config.METRICS_PORT} on, one per process)`, metrics],
   ];
   const fixed = claims.map(
@@ -86,6 +109,11 @@ function portClashes(config, metrics) {
       if (shared !== undefined) problems.push(`${name}, ${other}: both want port ${shared}`);
     }
   return problems;
+}
+
+/** The ports every mapper replica binds for one setting. @param {LauncherConfig} config @param {string} endpoint */
+function replicaPorts(config, endpoint) {
+  return Array.from({ length: config.MAPPERS }, (_, index) => portOf(replicaEndpoint(endpoint, index + 1)));
 }
 
 /** @param {LauncherConfig} config */

@@ -6,10 +6,10 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadLauncherConfig } from "./config.mjs";
-import { linePrefix, prettyLine, wantsColour } from "./log-format.mjs";
 import { securityEnv } from "./keys.mjs";
+import { linePrefix, prettyLine, wantsColour } from "./log-format.mjs";
 import { waitUntilReady } from "./readiness.mjs";
-import { localProcesses } from "./services.mjs";
+import { localProcesses, mapperEndpointsEnv } from "./services.mjs";
 import { SupervisedProcess } from "./supervised-process.mjs";
 import { Supervisor } from "./supervisor.mjs";
 
@@ -34,7 +34,11 @@ const processes = services.map(
       onExit: (service, code, signal) => supervisor.handleExit(service, code, signal),
     }),
 );
-const supervisor = new Supervisor(processes, (why) => stop("a process exited during start-up", 1, why));
+const supervisor = new Supervisor(
+  processes,
+  (why) => stop("a process exited during start-up", 1, why),
+  config.MAPPERS,
+);
 
 /**
  * Stops everything; `why`, if given, is printed after every process has exited, as the last lines.
@@ -73,9 +77,14 @@ const readiness = await waitUntilReady(
 );
 if (readiness.ready) {
   supervisor.markRunning();
+  const replicas = mapperEndpointsEnv(config).MAPPER_ENDPOINTS;
+  // Any one replica lists the whole directory; MAPPER_ENDPOINTS makes the CLI ask them all.
+  const mapperLine = replicas
+    ? `mappers ${replicas} (MAPPER_ENDPOINTS=${replicas})`
+    : `mapper ${config.MAPPER_ENDPOINT}`;
   write(
     `\nzmesh is running: open ${url}\n` +
-      `  mapper ${config.MAPPER_ENDPOINT}; ${services.map((service) => service.name).join(", ")}\n` +
+      `  ${mapperLine}; ${services.map((service) => service.name).join(", ")}\n` +
       "  npx zmesh ls                                        list the directory\n" +
       "  npx zmesh call image-worker render --out frame.jpg   one frame from the mesh\n" +
       "  npx zmesh call echo sleep '{\"ms\":5}'                 one job, its reply printed\n" +

@@ -6,7 +6,7 @@ const KILL_AFTER_MS = 20_000;
 /** Describes how a process ended, e.g. "code 2" or "SIGKILL". @param {number | null} code @param {NodeJS.Signals | null} signal */
 export const exitStatus = (code, signal) => signal ?? `code ${code}`;
 
-/** Runs a set of SupervisedProcess; the first one is the mapper, stopped last. */
+/** Runs a set of SupervisedProcess; the first ones are the mapper replicas, stopped last. */
 export class Supervisor {
   /** @type {"starting" | "running" | "stopping"} */
   phase = "starting";
@@ -18,10 +18,12 @@ export class Supervisor {
   /**
    * @param {import("./supervised-process.mjs").SupervisedProcess[]} processes
    * @param {(why: string[]) => void} onStartupFailure called once when a process exits during start-up
+   * @param {number} [mappers] how many of the first processes are mapper replicas (default 1)
    */
-  constructor(processes, onStartupFailure) {
+  constructor(processes, onStartupFailure, mappers = 1) {
     this.processes = processes;
     this.onStartupFailure = onStartupFailure;
+    this.mappers = mappers;
   }
 
   startAll() {
@@ -82,9 +84,10 @@ export class Supervisor {
   async #stopInOrder() {
     const deadline = setTimeout(() => this.killAll(), KILL_AFTER_MS);
     deadline.unref();
-    const [mapper, ...members] = this.processes;
+    const mappers = this.processes.slice(0, this.mappers);
+    const members = this.processes.slice(this.mappers);
     await Promise.all(members.map((member) => member.stop("SIGTERM")));
-    await mapper?.stop("SIGTERM");
+    await Promise.all(mappers.map((mapper) => mapper.stop("SIGTERM")));
     clearTimeout(deadline);
   }
 }

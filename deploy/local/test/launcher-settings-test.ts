@@ -12,6 +12,7 @@ beforeAll(async () => {
 
 const defaults: LauncherConfig = {
   IMAGE_WORKERS: 2,
+  MAPPERS: 1,
   GATEWAY_PORT: 8080,
   GATEWAY_HOST: "127.0.0.1",
   METRICS_PORT: 9100,
@@ -40,6 +41,26 @@ describe("the launcher's list of services", () => {
     expect(new Set(ports)).toEqual(new Set(["0", undefined]));
   });
 
+  it("starts one mapper by default, and with MAPPERS=2 two, each member told of both", () => {
+    expect(localProcesses(defaults).filter((p) => p.name.startsWith("mapper"))).toHaveLength(1);
+    expect(localProcesses(defaults).every((p) => p.env.MAPPER_ENDPOINTS === undefined)).toBe(true);
+    const processes = localProcesses({ ...defaults, MAPPERS: 2 });
+    expect(processes.slice(0, 2)).toEqual([
+      { name: "mapper-1", script: "services/mapper/dist/src/main.js", env: { METRICS_PORT: "9100" } },
+      {
+        name: "mapper-2",
+        script: "services/mapper/dist/src/main.js",
+        env: {
+          MAPPER_BIND: "tcp://127.0.0.1:5557",
+          MAPPER_EVENTS_BIND: "tcp://127.0.0.1:5558",
+          METRICS_PORT: "9101",
+        },
+      },
+    ]);
+    for (const member of processes.slice(2))
+      expect(member.env.MAPPER_ENDPOINTS).toBe("tcp://127.0.0.1:5555,tcp://127.0.0.1:5557");
+  });
+
   it("takes a new worker type from one more entry", () => {
     const table = [...SERVICES, { name: "thumbs", script: "services/thumbs/dist/src/main.js" }];
     expect(localProcesses(defaults, table).at(-1)).toEqual({
@@ -64,6 +85,21 @@ describe("the launcher's cross-checks", () => {
   it("refuse a mapper that binds elsewhere than the processes dial", () => {
     expect(crossCheck({ ...defaults, MAPPER_ENDPOINT: "tcp://127.0.0.1:6000" })).toEqual([
       "MAPPER_ENDPOINT, MAPPER_BIND: the processes would dial tcp://127.0.0.1:6000 but the mapper binds tcp://127.0.0.1:5555",
+    ]);
+  });
+
+  it("refuse several mappers on ipc, and a mapper replica's port another setting wants", () => {
+    const ipc = {
+      MAPPER_BIND: "ipc:///tmp/m",
+      MAPPER_ENDPOINT: "ipc:///tmp/m",
+      MAPPER_EVENTS_BIND: "ipc:///tmp/e",
+    };
+    expect(crossCheck({ ...defaults, ...ipc })).toEqual([]);
+    expect(crossCheck({ ...defaults, ...ipc, MAPPERS: 2 })).toEqual([
+      "MAPPERS, MAPPER_BIND, MAPPER_EVENTS_BIND: more than one mapper needs tcp binds (each next replica takes the next ports)",
+    ]);
+    expect(crossCheck({ ...defaults, MAPPERS: 2, GATEWAY_PORT: 5557 })).toEqual([
+      "GATEWAY_PORT, MAPPER_BIND (one port per mapper): both want port 5557",
     ]);
   });
 

@@ -5,30 +5,39 @@ import { fetchDirectory } from "./fetch-directory.js";
 
 /** How often a listing looks whether the mappers it still waits for are away. */
 const AWAY_CHECK_MS = 50;
+/** Least time the others get once one mapper has answered. */
+const MIN_GRACE_MS = 200;
 
 /**
  * Every mapper's directory (or one service's), merged: an instance any mapper lists, with its
  * freshest record (lowest `silentForMs`). Once one mapper has answered, a mapper whose channel
- * could not connect is not waited for. Rejects, with the first mapper's failure, only when none
- * answers within `timeoutMs`.
+ * could not connect is not waited for, and the others get as long again as that answer took (at
+ * least 200 ms): a frozen replica does not hold a listing up. Rejects, with the first mapper's
+ * failure, only when none answers within `timeoutMs`.
  */
 export async function fetchMerged(
   channels: readonly DealerChannel[],
   timeoutMs: number,
   service?: string,
 ): Promise<InstanceRecord[]> {
-  let answered = false;
+  const started = Date.now();
+  let answeredAt: number | undefined;
   const away = (channel: DealerChannel) =>
     channel.state === "failed" || (channel.state !== "up" && channel.connectRetries > 0);
+  const givenUpOn = (channel: DealerChannel) => {
+    if (answeredAt === undefined) return false;
+    const grace = Math.max(MIN_GRACE_MS, answeredAt - started);
+    return away(channel) || Date.now() - answeredAt > grace;
+  };
   const timers: NodeJS.Timeout[] = [];
   const listings = channels.map((channel) => {
     const fetched = fetchDirectory(channel, timeoutMs, service).then((directory) => {
-      answered = true;
+      answeredAt ??= Date.now();
       return directory.instances;
     });
     const givenUp = new Promise<undefined>((resolve) => {
       const timer = setInterval(() => {
-        if (answered && away(channel)) resolve(undefined);
+        if (givenUpOn(channel)) resolve(undefined);
       }, AWAY_CHECK_MS);
       timers.push(timer);
     });
