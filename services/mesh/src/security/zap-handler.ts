@@ -6,7 +6,7 @@ import { z85Encode } from "./z85.js";
 const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
 
 /** Why a connection was turned away at the door. */
-export type ZapRefusal = "unknown_key" | "not_curve";
+export type ZapRefusal = "unknown_key";
 
 export interface ZapPolicy {
   /** Public keys (Z85) allowed to connect to this process's server sockets. */
@@ -69,7 +69,8 @@ function judge(
     for (const policy of policies) policy.onRefused(reason, address);
     return { ok: false as const, reason };
   };
-  if (mechanism !== "CURVE" || key?.length !== 32) return refuse("not_curve");
+  // libzmq refuses a plaintext client before asking us: anything but a CURVE key is unknown here.
+  if (mechanism !== "CURVE" || key?.length !== 32) return refuse("unknown_key");
   const publicKey = z85Encode(key);
   return policies.some((policy) => policy.admits(publicKey))
     ? { ok: true, publicKey }
