@@ -63,8 +63,10 @@ N ?= 4
 
 ## up: build the image, start the stack and wait until it is healthy (gateway :8080, Prometheus :9090,
 ##     Grafana :3000 when its image can be had)
+# Built apart from `up`: `up --build` recreates every container even when the image did not change.
 up:
-	$(COMPOSE) up --build --detach --wait mapper image-worker report-worker gateway prometheus
+	$(COMPOSE) build
+	$(COMPOSE) up --detach --wait mapper image-worker report-worker gateway prometheus
 	-$(COMPOSE) up --detach grafana
 
 ## down: stop the stack and remove its containers, network and anonymous volumes (Prometheus keeps its
