@@ -207,7 +207,7 @@ describe("the compose stack", () => {
       const framesPerWorker =
         "sum by (instance) (rate(zmesh_worker_jobs_total{service='image-worker',exported_job='render',outcome='ok'}[1m]))";
       const graph = `/classic/graph?${new URLSearchParams({ "g0.expr": framesPerWorker, "g0.tab": "0", "g0.range_input": "2m" })}`;
-      await page.setViewportSize({ width: 1400, height: 800 });
+      await page.setViewportSize({ width: 1400, height: 1000 });
       await open(page, graph, () => Boolean(document.querySelector(".graph_area svg path")));
       await page.screenshot({ path: resolve(ARTIFACTS, "prometheus-classic-graph.png") });
       const legend = await page.$$eval(".legend .label", (labels) =>
