@@ -93,7 +93,7 @@ describe("hostile peers against a live mesh", () => {
     // Fake members never heartbeat; the mapper expires them after 3 s: look while they are listed.
     const { stdout } = await run("node", ["services/cli/dist/src/main.js", "ls", "--json"], {
       cwd: repoRoot,
-      env: { ...process.env, MAPPER_ENDPOINT: mesh.mapperEndpoint },
+      env: { ...process.env, ZMESH_INSECURE: "1", MAPPER_ENDPOINT: mesh.mapperEndpoint },
       maxBuffer: 64 << 20,
     });
     const listed = JSON.parse(stdout) as unknown[];

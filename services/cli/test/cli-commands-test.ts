@@ -14,6 +14,8 @@ import {
 } from "@zmesh/mesh/testing";
 
 const run = promisify(execFile);
+// The mappers here run without CURVE: the CLI must not pick up a key set lying in the checkout.
+const PLAINTEXT = { ZMESH_INSECURE: "1" };
 const CLI = resolve(repoRoot, "services/cli/bin/zmesh.js");
 const group = new ProcessGroup();
 afterAll(() => group.stopAll());
@@ -23,7 +25,9 @@ let instanceId: string;
 /** One argument for `sh -c`, quoted. */
 const shellQuoted = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
 const zmesh = (...args: string[]) =>
-  run(process.execPath, [CLI, ...args], { env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint } });
+  run(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: mapperEndpoint },
+  });
 
 beforeAll(async () => {
   ({ endpoint: mapperEndpoint } = group.add(await startMapperProcess()));
@@ -59,7 +63,7 @@ describe("zmesh CLI", () => {
     const big = JSON.stringify({ text: "x".repeat(10_000) });
     const piped = await run(process.execPath, [CLI, "call", "echo", "echo", big], {
       cwd: folder,
-      env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint },
+      env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: mapperEndpoint },
     });
     expect(piped.stdout).toBe(`${big}\n`);
     expect(piped.stderr).toBe("");
@@ -72,7 +76,7 @@ describe("zmesh CLI", () => {
     const onTerminal = (...args: string[]) =>
       run("script", ["-qec", [process.execPath, CLI, ...args].map(shellQuoted).join(" "), "/dev/null"], {
         cwd: folder,
-        env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint },
+        env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: mapperEndpoint },
       });
 
     const long = (await onTerminal("call", "echo", "echo", big)).stdout.replace(/\r/g, "");
@@ -106,7 +110,7 @@ describe("zmesh CLI", () => {
 
   it("watch shows the directory, then live changes", async () => {
     const child = execFile(process.execPath, [CLI, "watch", "--json"], {
-      env: { ...process.env, MAPPER_ENDPOINT: mapperEndpoint },
+      env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: mapperEndpoint },
     });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -149,7 +153,7 @@ describe("zmesh CLI", () => {
     "%s names a mapper that does not answer, and exits 1",
     async (...args) => {
       const absent = run(process.execPath, [CLI, ...args], {
-        env: { ...process.env, MAPPER_ENDPOINT: "tcp://127.0.0.1:9" },
+        env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: "tcp://127.0.0.1:9" },
       });
       await expect(absent).rejects.toMatchObject({
         code: 1,
@@ -162,7 +166,7 @@ describe("zmesh CLI", () => {
 
   it("checks MAPPER_ENDPOINT as the services do, naming it and what it allows", async () => {
     const bad = run(process.execPath, [CLI, "ls"], {
-      env: { ...process.env, MAPPER_ENDPOINT: "localhost:5555" },
+      env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: "localhost:5555" },
     });
     await expect(bad).rejects.toMatchObject({
       code: 2,
@@ -178,7 +182,7 @@ describe("zmesh ls with 5,000 instances", () => {
   let bigMapper: string;
   const ls = (...args: string[]) =>
     run(process.execPath, [CLI, "ls", ...args], {
-      env: { ...process.env, MAPPER_ENDPOINT: bigMapper },
+      env: { ...process.env, ...PLAINTEXT, MAPPER_ENDPOINT: bigMapper },
       maxBuffer: 64 << 20,
     });
 
