@@ -1,30 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { ARTIFACTS, launchChromium, startSystem, useCleanup, waitFor } from "@zmesh/mesh/testing";
+import type { Page } from "playwright-core";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = join(repoRoot, "test-artifacts");
 const WORKERS = ["image-worker-alpha", "image-worker-beta"];
 const cleanup = useCleanup();
-
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (make test does)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 
 /** What a test passes into the page along with a predicate. */
 type PageArg = number | string | null;
@@ -67,7 +46,7 @@ const isStale = (page: Page, id: string) => page.$eval(`#${id}`, (node) => node.
 describe("web client in a real browser", () => {
   it("shows frames, per-worker rates and a coloured history; says which component is away", async () => {
     const { base, workers, gateway } = await startSystem(cleanup);
-    const browser = await launch();
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(base);
@@ -142,7 +121,6 @@ describe("web client in a real browser", () => {
       );
       expect(await page.$eval("#report-chart", (img) => img.getBoundingClientRect().width)).toBe(720);
       expect(await page.getAttribute("#report-csv", "href")).toBe("/api/reports/latest.csv");
-      mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, "web-client.png"), fullPage: true });
 
       // No image worker left: the gateway answers, so the page blames the workers, not the gateway.
