@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 NPM_INSTALL_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test chaos test-integration bench lint typecheck build clean install chromium up down scale logs ps
+.PHONY: run test chaos test-integration bench lint typecheck build clean install chromium up down scale logs ps \
+	swarm-up swarm-scale swarm-down
 
 # npm ci only when the lockfile changed since the last install.
 $(NPM_INSTALL_STAMP): package-lock.json
@@ -91,3 +92,22 @@ test-integration: build chromium
 ## ps: every container of the stack and its health
 ps:
 	$(COMPOSE) ps
+
+# --- Docker Swarm (deploy/swarm/stack.yml, run by deploy/swarm/swarm.sh) ---------------------------
+# STACK (zmesh), IMAGE (zmesh:local; a registry's name on a cluster) and SWARM_KEYS (.zmesh/keys) are
+# read from the environment or the make command line.
+export STACK IMAGE SWARM_KEYS
+
+## swarm-up: deploy the stack to this host's swarm (a one-node swarm on 127.0.0.1 is made if it is in
+##           none), building the image and writing the key set first if missing; waits until it runs
+swarm-up:
+	bash deploy/swarm/swarm.sh up
+
+## swarm-scale: run N image workers on the swarm (make swarm-scale N=4)
+swarm-scale:
+	bash deploy/swarm/swarm.sh scale $(N)
+
+## swarm-down: remove the stack and wait until nothing of it is left; leaves the swarm only if
+##             swarm-up made it
+swarm-down:
+	bash deploy/swarm/swarm.sh down
