@@ -1,4 +1,5 @@
-type Task = () => Promise<void>;
+/** A job to run: synchronous handlers return nothing, asynchronous ones a promise. */
+type Task = () => Promise<void> | void;
 
 /**
  * Runs at most `concurrency` tasks at once and holds at most `capacity` more in FIFO order.
@@ -9,6 +10,7 @@ export class BoundedJobQueue {
   readonly #waiting: Task[] = [];
   #running = 0;
   #idleWaiters: (() => void)[] = [];
+  #startingWaiting = false;
 
   constructor(
     readonly concurrency: number,
@@ -52,17 +54,34 @@ export class BoundedJobQueue {
 
   #start(task: Task): void {
     this.#running++;
-    task()
-      .catch(() => {})
-      .finally(() => this.#finish());
+    let running: Promise<void> | void;
+    try {
+      running = task();
+    } catch {
+      running = undefined;
+    }
+    // A synchronous task is done now: no promise chain, its slot is free before offer() returns.
+    if (running === undefined) this.#finish();
+    else running.then(this.#finishTask, this.#finishTask);
   }
+
+  readonly #finishTask = (): void => this.#finish();
 
   #finish(): void {
     this.#running--;
-    const next = this.#waiting.shift();
-    if (next) this.#start(next);
-    else if (this.#running === 0) {
+    this.#startWaiting();
+    if (this.#running === 0 && this.#waiting.length === 0) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** A loop, not recursion: synchronous tasks finish inside #start, and a long queue must not deepen the stack. */
+  #startWaiting(): void {
+    if (this.#startingWaiting) return;
+    this.#startingWaiting = true;
+    while (this.#running < this.concurrency && this.#waiting.length > 0) {
+      this.#start(this.#waiting.shift() as Task);
+    }
+    this.#startingWaiting = false;
   }
 }

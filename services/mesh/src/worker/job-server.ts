@@ -112,7 +112,13 @@ export class JobServer {
     }
   }
 
-  async #run(job: ServedJob, message: MessageOf<"REQUEST">, reply: Reply, arrivedAt: number): Promise<void> {
+  /** Runs one job and answers it; a promise only when the handler returned one (synchronous jobs finish in this tick). */
+  #run(
+    job: ServedJob,
+    message: MessageOf<"REQUEST">,
+    reply: Reply,
+    arrivedAt: number,
+  ): Promise<void> | undefined {
     const { id, timeoutMs, traceId, contentType } = message.header;
     // Deadlines are local: the caller's remaining budget, counted from arrival.
     const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
@@ -123,8 +129,24 @@ export class JobServer {
       this.#loadTracker.recordLatency(ms);
       reply(frames);
     };
+    const fail = (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn("job failed", { traceId, job: message.header.job, error: reason });
+      finish("error", encodeError(ErrorCode.JOB_FAILED, reason, id));
+    };
+    // A result that cannot be encoded fails the job, as a throwing handler does.
+    const succeed = (result: JobResult) => {
+      try {
+        const durationMs = performance.now() - arrivedAt;
+        this.#loadTracker.recordServed();
+        finish("ok", encode("REPLY", { id, contentType: result.contentType, durationMs }, result.payload));
+      } catch (error) {
+        fail(error);
+      }
+    };
     if (Date.now() >= deadline) {
-      return finish("deadline", encodeError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued", id));
+      finish("deadline", encodeError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued", id));
+      return undefined;
     }
     const request: JobRequest = {
       job: message.header.job,
@@ -132,18 +154,16 @@ export class JobServer {
       contentType,
       traceId,
     };
+    let produced: Promise<JobResult> | JobResult;
     try {
-      const produced = job.run(request, this.options.contextFor(request, deadline));
-      // Synchronous handlers answer in this tick: no extra trip through the microtask queue.
-      const result: JobResult = produced instanceof Promise ? await produced : produced;
-      const durationMs = performance.now() - arrivedAt;
-      this.#loadTracker.recordServed();
-      finish("ok", encode("REPLY", { id, contentType: result.contentType, durationMs }, result.payload));
+      produced = job.run(request, this.options.contextFor(request, deadline));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.options.logger.warn("job failed", { traceId, job: request.job, error: reason });
-      finish("error", encodeError(ErrorCode.JOB_FAILED, reason, id));
+      fail(error);
+      return undefined;
     }
+    if (produced instanceof Promise) return produced.then(succeed, fail);
+    succeed(produced);
+    return undefined;
   }
 }
 

@@ -130,6 +130,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     linger: 1000,
     maxMessageSize: 32 << 20,
     receiveHighWaterMark: 10_000,
+    // A ROUTER drops what it cannot route rather than wait; at 0 zeromq.js also skips its poll before each send.
+    sendTimeout: 0,
     ...serverSocketOptions(security),
   });
   await router.bind(bindable(options.bind ?? "tcp://127.0.0.1:0"));
