@@ -1,6 +1,7 @@
 import { CallFailure, MeshError } from "../errors.js";
 import { ErrorCode, type Message } from "../protocol/mod.js";
 import { type Deadline, deadlines } from "../transport/deadline-sweep.js";
+import type { ReplyWaiter } from "../transport/dealer-channel.js";
 
 /**
  * ERROR codes that mean the job never ran because the instance is not what its record claims
@@ -23,45 +24,60 @@ export function misdirected(reply: Message): boolean {
 /** How one attempt ended: an answer of any kind, or a failure to get one. */
 export type AttemptOutcome = { ok: true; reply: Message } | { ok: false; failure: MeshError };
 
+/** Who hears what happens to an attempt: its connection (the instance's health) first, then its call. */
+export interface AttemptEvents {
+  /** The budget passed before the answer: the caller may hedge elsewhere and still take a late answer. */
+  overdue(attempt: PeerAttempt): void;
+  /** The instance answered or the request failed; called once, and never before the request is sent. */
+  settled(attempt: PeerAttempt, outcome: AttemptOutcome): void;
+}
+
 /**
  * One request to one instance within a call. It settles when the instance answers or the request
- * fails (never rejects), and says separately when it became overdue: past the time this instance
- * usually takes, so the caller may hedge elsewhere while still accepting a late answer.
+ * fails, and says separately when it became overdue: past the time this instance usually takes.
+ * Callbacks, not promises: the common case (one attempt, answered within its budget) costs no
+ * promise and no timer of its own (the budget is one entry in the shared DeadlineSweep).
  */
-export class PeerAttempt {
-  readonly settled: Promise<AttemptOutcome>;
-  /** Resolves if the budget passes before the answer; never resolves otherwise. */
-  readonly overdue: Promise<void>;
+export class PeerAttempt implements ReplyWaiter {
+  readonly startedAt = performance.now();
   #isOverdue = false;
   #budget: Deadline | undefined;
 
   constructor(
     readonly instanceId: string,
-    request: Promise<Message>,
+    readonly job: string,
     budgetMs: number | undefined,
-    onOverdue: () => void,
+    private readonly connection: AttemptEvents,
+    private readonly call: AttemptEvents,
   ) {
-    this.overdue = new Promise((resolve) => {
-      if (budgetMs === undefined) return;
-      this.#budget = deadlines.add(budgetMs, () => {
-        this.#isOverdue = true;
-        onOverdue();
-        resolve();
-      });
-    });
-    this.settled = request.then(
-      (reply): AttemptOutcome => ({ ok: true, reply }),
-      (error: unknown): AttemptOutcome => ({
-        ok: false,
-        failure: error instanceof MeshError ? error : new MeshError(CallFailure.SEND_FAILED, String(error)),
-      }),
-    );
-    void this.settled.then(() => {
-      if (this.#budget) deadlines.cancel(this.#budget);
-    });
+    if (budgetMs !== undefined) this.#budget = deadlines.add(budgetMs, () => this.#passBudget());
   }
 
   get isOverdue(): boolean {
     return this.#isOverdue;
+  }
+
+  resolve(reply: Message): void {
+    this.#settle({ ok: true, reply });
+  }
+
+  reject(error: unknown): void {
+    const failure =
+      error instanceof MeshError ? error : new MeshError(CallFailure.SEND_FAILED, String(error));
+    this.#settle({ ok: false, failure });
+  }
+
+  #settle(outcome: AttemptOutcome): void {
+    if (this.#budget) deadlines.cancel(this.#budget);
+    this.#budget = undefined;
+    this.connection.settled(this, outcome);
+    this.call.settled(this, outcome);
+  }
+
+  #passBudget(): void {
+    this.#budget = undefined;
+    this.#isOverdue = true;
+    this.connection.overdue(this);
+    this.call.overdue(this);
   }
 }

@@ -8,7 +8,7 @@ import type { DirectoryDiff, DirectoryView } from "../directory/directory-cache.
 import { MapperSet } from "../directory/mapper-set.js";
 import { MappersWatcher } from "../directory/mappers-watcher.js";
 import type { MergedDirectory } from "../directory/merged-directory.js";
-import { CallFailure, MeshError } from "../errors.js";
+import { MeshError } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
@@ -18,7 +18,7 @@ import type { ConnectionState } from "../transport/dealer-channel.js";
 import { settlesWithin } from "../util/settles-within.js";
 import type { CallOptions, CallResult } from "../worker/jobs.js";
 import { LatencyEstimate } from "./latency-estimate.js";
-import { type AttemptOutcome, misdirected, type PeerAttempt } from "./peer-attempt.js";
+import { type CallPlan, PeerCall, type ServiceRoute } from "./peer-call.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
 import { ServicePeers } from "./service-peers.js";
@@ -53,9 +53,16 @@ export interface PeerClientOptions {
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 const MAINTENANCE_MS = 250;
-const EMPTY = new Uint8Array(0);
 
-type Settled = { attempt: PeerAttempt; outcome: AttemptOutcome } | { overdue: PeerAttempt };
+/** A service this client has called: its subset, its route, and the first wait for the directory. */
+interface ServiceEntry {
+  peers: ServicePeers;
+  route: ServiceRoute;
+  /** The first wait for the directory (absent only while the entry is being made). */
+  ready?: Promise<void>;
+  /** True once `ready` has resolved: calls then start at once. */
+  isReady: boolean;
+}
 
 /**
  * Sends jobs straight to workers, peer to peer: the mapper only tells us who exists and how loaded
@@ -80,7 +87,7 @@ export class PeerClient {
   readonly #mappers: MapperSet;
   readonly #ownsMappers: boolean;
   /** Services this client has called: their subsets, and the first wait for the directory. */
-  readonly #services = new Map<string, { peers: ServicePeers; ready: Promise<void> }>();
+  readonly #services = new Map<string, ServiceEntry>();
   /** Latency of each job over all instances: the budget for an instance not yet measured. */
   readonly #jobLatency = new Map<string, LatencyEstimate>();
   readonly #durations = new Map<string, Histogram.Internal<string>>();
@@ -168,22 +175,31 @@ export class PeerClient {
     return this.#services.get(service)?.peers.size ?? 0;
   }
 
-  async call(
-    service: string,
-    job: string,
-    payload: Uint8Array,
-    options: CallOptions = {},
-  ): Promise<CallResult> {
+  call(service: string, job: string, payload: Uint8Array, options: CallOptions = {}): Promise<CallResult> {
     const started = performance.now();
-    let outcome = "ok";
-    try {
-      return await this.#callWithRetries(service, job, payload, options);
-    } catch (error) {
-      outcome = error instanceof MeshError ? error.code.toLowerCase() : "error";
-      throw error;
-    } finally {
-      this.#durationOf(service, job, outcome).observe((performance.now() - started) / 1000);
-    }
+    const deadline = Date.now() + (options.timeoutMs ?? this.#defaultTimeoutMs);
+    return new Promise((resolve, reject) => {
+      const end = (error: unknown, result?: CallResult) => {
+        const outcome =
+          error === undefined ? "ok" : error instanceof MeshError ? error.code.toLowerCase() : "error";
+        this.#durationOf(service, job, outcome).observe((performance.now() - started) / 1000);
+        if (error === undefined) resolve(result as CallResult);
+        else reject(error);
+      };
+      const plan: CallPlan = {
+        job,
+        payload,
+        deadline,
+        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        retryable: options.retryable ?? false,
+        traceId: options.traceId ?? randomUUID(),
+        contentType: options.contentType ?? "application/octet-stream",
+      };
+      const entry = this.#services.get(service);
+      // Only a service's first calls wait for the directory: later ones start in this tick.
+      if (entry?.isReady) return new PeerCall(entry.route, plan, end).start();
+      this.#want(service, deadline).then((route) => new PeerCall(route, plan, end).start(), end);
+    });
   }
 
   /** The histogram's child for these labels, resolved once: a labelled observe() hashes its labels every time. */
@@ -205,104 +221,33 @@ export class PeerClient {
     if (this.#ownsMappers) this.#mappers.close();
   }
 
-  async #callWithRetries(
-    service: string,
-    job: string,
-    payload: Uint8Array,
-    options: CallOptions,
-  ): Promise<CallResult> {
-    const deadline = Date.now() + (options.timeoutMs ?? this.#defaultTimeoutMs);
-    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const traceId = options.traceId ?? randomUUID();
-    const contentType = options.contentType ?? "application/octet-stream";
-    const peers = await this.#want(service, deadline);
-
-    const tried = new Set<string>();
-    const running = new Set<PeerAttempt>();
-    let lastFailure: MeshError | undefined;
-    /** Starts one more attempt on an instance not tried yet; false if none can start. */
-    const launch = (): boolean => {
-      const timeoutMs = Math.ceil(deadline - Date.now());
-      if (timeoutMs <= 0 || tried.size >= maxAttempts) return false;
-      const connection = this.#pick(peers, job, tried);
-      if (!connection) return false;
-      tried.add(connection.instanceId);
-      if (lastFailure)
-        this.#metrics.retries.inc({ service_name: service, reason: lastFailure.code.toLowerCase() });
-      const header = { service, job, timeoutMs, traceId, contentType };
-      // Knowing nothing of the job yet, an idempotent call still shares its deadline between its attempts.
-      const budgetMs =
-        this.#budget(connection, service, job) ??
-        (options.retryable ? Math.ceil(timeoutMs / (maxAttempts - tried.size + 1)) : undefined);
-      running.add(
-        connection.send(header, payload, budgetMs, (ms) => this.#jobEstimate(service, job).observe(ms)),
-      );
-      return true;
-    };
-
-    launch();
-    while (running.size > 0) {
-      const next = await nextEvent(running);
-      if ("overdue" in next) {
-        lastFailure = new MeshError(CallFailure.TIMEOUT, `${next.overdue.instanceId} is overdue`);
-        // Idempotent: ask another instance too, and take whichever answers first.
-        if (options.retryable) launch();
-        continue;
-      }
-      running.delete(next.attempt);
-      const { outcome } = next;
-      if (!outcome.ok) {
-        lastFailure = outcome.failure;
-        // The job may have run before the failure: only an idempotent one may run again.
-        if (!options.retryable) throw outcome.failure;
-        if (running.size === 0) launch();
-        continue;
-      }
-      const { reply } = outcome;
-      if (reply.type === "REPLY") {
-        return {
-          payload: reply.payload ?? EMPTY,
-          contentType: reply.header.contentType,
-          servedBy: next.attempt.instanceId,
-          durationMs: reply.header.durationMs,
-        };
-      }
-      if (reply.type === "BUSY") {
-        this.#directory.updateLoad(service, next.attempt.instanceId, reply.header.load);
-        lastFailure = new MeshError(CallFailure.BUSY, `${next.attempt.instanceId} is busy`);
-        if (running.size === 0) launch();
-        continue;
-      }
-      if (reply.type === "ERROR" && misdirected(reply)) {
-        lastFailure = new MeshError(reply.header.code, `${next.attempt.instanceId}: ${reply.header.message}`);
-        if (running.size === 0) launch();
-        continue;
-      }
-      if (reply.type === "ERROR") throw new MeshError(reply.header.code, reply.header.message);
-      throw new MeshError(
-        CallFailure.SEND_FAILED,
-        `unexpected ${reply.type} from ${next.attempt.instanceId}`,
-      );
-    }
-    if (lastFailure) throw lastFailure;
-    if (Date.now() >= deadline)
-      throw new MeshError(CallFailure.TIMEOUT, `no ${service} answered ${job} in time`);
-    throw new MeshError(CallFailure.NO_PEER, `no available instance of ${service}`);
-  }
-
   /** The first call to a service waits (within its deadline) for the directory; later calls do not wait. */
-  async #want(service: string, deadline: number): Promise<ServicePeers> {
+  async #want(service: string, deadline: number): Promise<ServiceRoute> {
     let entry = this.#services.get(service);
     if (!entry) {
       const peers = this.#servicePeers(service);
-      const ready = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() =>
-        peers.refresh(this.#directory.instances(service), Date.now()),
-      );
-      entry = { peers, ready };
+      const created: ServiceEntry = { peers, route: this.#routeFor(service, peers), isReady: false };
+      created.ready = settlesWithin(this.#watcher.ready, deadline - Date.now()).then(() => {
+        peers.refresh(this.#directory.instances(service), Date.now());
+        created.isReady = true;
+      });
+      entry = created;
       this.#services.set(service, entry);
     }
     await entry.ready;
-    return entry.peers;
+    return entry.route;
+  }
+
+  /** What calls to `service` need from this client, bound once. */
+  #routeFor(service: string, peers: ServicePeers): ServiceRoute {
+    return {
+      service,
+      pick: (job, tried) => this.#pick(peers, job, tried),
+      budget: (connection, job) => this.#budget(connection, service, job),
+      jobLatency: (job) => this.#jobEstimate(service, job),
+      retried: (reason) => this.#metrics.retries.inc({ service_name: service, reason }),
+      busy: (instanceId, load) => this.#directory.updateLoad(service, instanceId, load),
+    };
   }
 
   #servicePeers(service: string): ServicePeers {
@@ -437,14 +382,4 @@ export class PeerClient {
     }
     this.#changedServices.clear();
   }
-}
-
-/** The next thing to happen to a call's attempts: one settles, or one becomes overdue. */
-function nextEvent(running: ReadonlySet<PeerAttempt>): Promise<Settled> {
-  const events: Promise<Settled>[] = [];
-  for (const attempt of running) {
-    events.push(attempt.settled.then((outcome) => ({ attempt, outcome })));
-    if (!attempt.isOverdue) events.push(attempt.overdue.then(() => ({ overdue: attempt })));
-  }
-  return Promise.race(events);
 }

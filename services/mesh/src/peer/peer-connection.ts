@@ -7,7 +7,7 @@ import {
 } from "../transport/dealer-channel.js";
 import { InstanceHealth } from "./instance-health.js";
 import { LatencyEstimate } from "./latency-estimate.js";
-import { misdirected, PeerAttempt } from "./peer-attempt.js";
+import { type AttemptEvents, misdirected, PeerAttempt } from "./peer-attempt.js";
 import type { Candidate } from "./peer-choice.js";
 
 export interface PeerConnectionEvents {
@@ -92,28 +92,33 @@ export class PeerConnection {
     };
   }
 
-  /** Sends one REQUEST; its answer, or its failure, updates this instance's latency and health. */
+  /**
+   * Sends one REQUEST for `call`; its answer, or its failure, updates this instance's latency and
+   * health before `call` hears of it.
+   */
   send(
     header: RequestHeader,
     payload: Uint8Array,
     budgetMs: number | undefined,
-    observe: (ms: number) => void,
+    call: AttemptEvents,
   ): PeerAttempt {
-    const startedAt = performance.now();
-    const request = this.channel.request("REQUEST", header, header.timeoutMs, payload);
-    const attempt = new PeerAttempt(this.instanceId, request, budgetMs, () => {
+    const attempt = new PeerAttempt(this.instanceId, header.job, budgetMs, this.#attemptEvents, call);
+    this.channel.send("REQUEST", header, header.timeoutMs, attempt, payload);
+    return attempt;
+  }
+
+  /** One listener for all of this connection's attempts (not a closure per request). */
+  readonly #attemptEvents: AttemptEvents = {
+    overdue: () => {
       this.health.markOverdue();
       this.events.onOverdue(this);
-    });
-    void attempt.settled.then((outcome) => {
+    },
+    settled: (attempt, outcome) => {
       if (outcome.ok && misdirected(outcome.reply)) {
         this.events.onEjected(this, this.health.eject(Date.now(), attempt.isOverdue), "misdirected");
       } else if (outcome.ok) {
-        if (outcome.reply.type === "REPLY") {
-          const ms = performance.now() - startedAt;
-          this.#estimate(header.job).observe(ms);
-          observe(ms);
-        }
+        if (outcome.reply.type === "REPLY")
+          this.#estimate(attempt.job).observe(performance.now() - attempt.startedAt);
         this.health.recordSuccess(attempt.isOverdue);
       } else if (outcome.failure.code === CallFailure.CLOSED) {
         this.health.forget(attempt.isOverdue);
@@ -121,9 +126,8 @@ export class PeerConnection {
         const restMs = this.health.recordFailure(Date.now(), attempt.isOverdue);
         if (restMs !== undefined) this.events.onEjected(this, restMs, "failures");
       }
-    });
-    return attempt;
-  }
+    },
+  };
 
   close(): void {
     this.channel.close();

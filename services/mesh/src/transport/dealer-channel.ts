@@ -30,9 +30,14 @@ export interface DealerChannelOptions {
  */
 export type ConnectionState = "connecting" | "up" | "down" | "failed";
 
+/** Who is told how a request ended: exactly one of the two is called, once. */
+export interface ReplyWaiter {
+  resolve(message: Message): void;
+  reject(error: MeshError): void;
+}
+
 interface Pending {
-  resolve: (message: Message) => void;
-  reject: (error: MeshError) => void;
+  waiter: ReplyWaiter;
   deadline: Deadline;
 }
 
@@ -109,22 +114,41 @@ export class DealerChannel {
     timeoutMs: number,
     payload?: Uint8Array,
   ): Promise<Message> {
-    if (this.#closed)
-      return Promise.reject(new MeshError(CallFailure.CLOSED, `channel to ${this.endpoint} is closed`));
+    return new Promise<Message>((resolve, reject) =>
+      this.send(type, header, timeoutMs, { resolve, reject }, payload),
+    );
+  }
+
+  /**
+   * `request` without a promise, for the data plane: `waiter` hears the answer or the failure,
+   * never before this returns (a caller may count the request once `send` is back).
+   */
+  send<K extends Requestable>(
+    type: K,
+    header: WithoutId<Headers[K]>,
+    timeoutMs: number,
+    waiter: ReplyWaiter,
+    payload?: Uint8Array,
+  ): void {
+    if (this.#closed) {
+      const closed = new MeshError(CallFailure.CLOSED, `channel to ${this.endpoint} is closed`);
+      queueMicrotask(() => waiter.reject(closed));
+      return;
+    }
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
-    return new Promise<Message>((resolve, reject) => {
-      const deadline = deadlines.add(timeoutMs, () => {
-        this.#pending.delete(id);
-        reject(new MeshError(CallFailure.TIMEOUT, `no answer from ${this.endpoint} within ${timeoutMs} ms`));
-      });
-      this.#pending.set(id, { resolve, reject, deadline });
-      const frames = encode(type as MessageTypeName, { ...header, id } as Headers[K], payload);
-      this.#writer.post(frames, (error) => {
-        this.#settle(id)?.reject(
-          new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`),
-        );
-      });
+    const deadline = deadlines.add(timeoutMs, () => {
+      this.#pending.delete(id);
+      waiter.reject(
+        new MeshError(CallFailure.TIMEOUT, `no answer from ${this.endpoint} within ${timeoutMs} ms`),
+      );
+    });
+    this.#pending.set(id, { waiter, deadline });
+    const frames = encode(type as MessageTypeName, { ...header, id } as Headers[K], payload);
+    this.#writer.post(frames, (error) => {
+      const failure = new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`);
+      // A full queue refuses at once: still answer after `send` has returned.
+      queueMicrotask(() => this.#settle(id)?.waiter.reject(failure));
     });
   }
 
@@ -145,7 +169,7 @@ export class DealerChannel {
 
   #failAll(code: string, reason: string): void {
     for (const id of [...this.#pending.keys()]) {
-      this.#settle(id)?.reject(new MeshError(code, `${reason}: ${this.endpoint}`));
+      this.#settle(id)?.waiter.reject(new MeshError(code, `${reason}: ${this.endpoint}`));
     }
   }
 
@@ -158,7 +182,7 @@ export class DealerChannel {
           continue;
         }
         const id = idOf(decoded.message);
-        if (id !== undefined) this.#settle(id)?.resolve(decoded.message);
+        if (id !== undefined) this.#settle(id)?.waiter.resolve(decoded.message);
       }
     } catch (error) {
       if (!endedByOwnClose(this.#socket)) throw error;
