@@ -15,7 +15,6 @@ export {
   type Load,
   PROTOCOL_VERSION,
 } from "./protocol/mod.js";
-export { DealerChannel } from "./transport/dealer-channel.js";
 export {
   type CallOptions,
   type CallResult,
