@@ -1,14 +1,9 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
-import {
-  DealerChannel,
-  type MapperServer,
-  startMapper,
-  startWorker,
-  type WorkerRuntime,
-} from "../src/mod.js";
+import { type MapperServer, startMapper, startWorker, type WorkerRuntime } from "../src/mod.js";
 import { decode, encode } from "../src/protocol/mod.js";
+import { DealerChannel } from "../src/transport/dealer-channel.js";
 
 // The same runtime over every transport a deployment may choose for the data plane.
 const transports = [
