@@ -63,7 +63,7 @@ COMPOSE := docker compose
 N ?= 4
 
 ## up: build the image, start the stack and wait until it is healthy (gateway :8080, Prometheus :9090,
-##     Grafana :3000 when its image can be had)
+##     Grafana :3000 when its image can be had); the one-shot `keys` service makes .zmesh/keys first
 # Built apart from `up`: `up --build` recreates every container even when the image did not change.
 up:
 	$(COMPOSE) build
@@ -71,7 +71,7 @@ up:
 	-$(COMPOSE) up --detach grafana
 
 ## down: stop the stack and remove its containers, network and anonymous volumes (Prometheus keeps its
-##       data on a tmpfs: nothing is left behind)
+##       data on a tmpfs: nothing is left behind but the key set in .zmesh/keys)
 down:
 	$(COMPOSE) down --remove-orphans --volumes
 

@@ -1,9 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { waitFor } from "@zmesh/mesh/testing";
+import { ARTIFACTS, launchChromium, waitFor } from "@zmesh/mesh/testing";
 import type { Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import type { MeshResponse } from "../../services/gateway/src/gateway-api.js";
-import { ARTIFACTS, launchChromium } from "./support/chromium.js";
 import {
   compose,
   composeEnv,
@@ -12,12 +13,16 @@ import {
   PROMETHEUS,
   repoRoot,
   run,
+  SERVICE_UIDS,
+  startStack,
 } from "./support/compose-project.js";
-import { promtool, query } from "./support/prometheus-api.js";
+import { query, startPromtool } from "./support/prometheus-api.js";
 import { consoleGraphQueries, dashboardQueries, type ShownQuery } from "./support/queries.js";
 import { readmeContainerCommands } from "./support/readme-commands.js";
 
 // The whole stack as containers, built from this checkout: the way a user runs zmesh with Docker.
+// testcontainers starts it and waits for each container's health; the last test takes it down and
+// runs the README's container commands as written on the same project, from `make up` to `make down`.
 
 interface Frame {
   worker: string;
@@ -25,9 +30,17 @@ interface Frame {
   jpeg: Buffer;
 }
 
+let stack: StartedDockerComposeEnvironment | undefined;
 let viewer: Socket | undefined;
 const frames: Frame[] = [];
 const timings: Record<string, number> = {};
+/** The key set the stack's `keys` service keeps in the checkout (the same as `make run`'s). */
+const KEYS = resolve(repoRoot, ".zmesh/keys");
+/** A container testcontainers started, by service (the first replica). */
+const container = (service: string) => {
+  if (!stack) throw new Error("the stack is not up");
+  return stack.getContainer(`${service}-1`);
+};
 const mesh = async () => (await (await fetch(`${GATEWAY}/api/mesh`)).json()) as MeshResponse;
 const imageWorkers = async () => (await mesh()).services["image-worker"] ?? [];
 /** The last minute of a young stack, for the console's graphs (its own default is fifteen minutes). */
@@ -59,17 +72,8 @@ beforeAll(async () => {
   await compose("build");
   timings.buildMs = Date.now() - startedAt;
   startedAt = Date.now();
-  // As `make up` does, with the environment the README's commands get: they find the same stack.
-  await compose(
-    "up",
-    "--detach",
-    "--wait",
-    "mapper",
-    "image-worker",
-    "report-worker",
-    "gateway",
-    "prometheus",
-  );
+  stack = await startStack();
+  timings.upHealthyMs = Date.now() - startedAt;
   viewer = io(GATEWAY, { transports: ["websocket"] });
   viewer.on("frame", (frame: Frame) => frames.push(frame));
   await waitFor("the first frame", () => frames.length > 0, 60_000);
@@ -79,7 +83,8 @@ beforeAll(async () => {
 afterAll(async () => {
   viewer?.close();
   process.stdout.write(`measured: ${JSON.stringify(timings)}\n`);
-  // If a test failed before the README's `make down` took the stack down, do it here.
+  // If a test failed before the stack (or the README's `make down`) was taken down, do it here.
+  await stack?.down().catch(() => {});
   await compose("down", "--remove-orphans", "--volumes").catch(() => {});
 });
 
@@ -91,19 +96,43 @@ describe("the compose stack", () => {
     expect(Buffer.from(frames.at(-1)?.jpeg ?? []).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 
+  it("CURVE on: each service runs as its own uid and can read its own secret key only; no key in the image", async () => {
+    const script = `const fs = require("node:fs"); const dir = "/run/secrets/zmesh";
+      const readable = (file) => { try { fs.readFileSync(dir + "/" + file); return true; } catch { return false; } };
+      const files = fs.readdirSync(dir);
+      process.stdout.write(JSON.stringify({ uid: process.getuid(), keys: files.filter((f) => f.endsWith(".key") && readable(f)),
+        publicKeys: files.filter((f) => f.endsWith(".pub") && readable(f)).length, inImage: fs.existsSync("/app/.zmesh") }));`;
+    // Every public key of the checkout's key set is readable in every container (the folder is bind-mounted).
+    const publicKeys = readdirSync(KEYS).filter((file) => file.endsWith(".pub")).length;
+    expect(publicKeys).toBeGreaterThanOrEqual(5);
+    for (const [service, uid] of Object.entries(SERVICE_UIDS)) {
+      const { exitCode, stdout, stderr } = await container(service).exec(["node", "-e", script]);
+      expect({ service, exitCode, stderr }).toEqual({ service, exitCode: 0, stderr: "" });
+      expect(JSON.parse(stdout)).toEqual({ uid, keys: [`${service}.key`], publicKeys, inImage: false });
+      const { stdout: log } = await compose("logs", "--no-log-prefix", service);
+      expect(log).toContain('"message":"CURVE on"');
+      expect(log).not.toContain("INSECURE");
+    }
+  });
+
   it("passes promtool: Prometheus config and alert rules, and every service's /metrics", async () => {
-    const config = await promtool(["check", "config", "/etc/prometheus/prometheus.yml"]);
-    expect(config).toContain("SUCCESS: 4 rules found");
-    for (const [service, port] of [
-      ["mapper", 9100],
-      ["image-worker", 9100],
-      ["report-worker", 9100],
-      ["gateway", 8080],
-    ] as const) {
-      const script = `fetch("http://127.0.0.1:${port}/metrics").then((r) => r.text()).then((t) => process.stdout.write(t))`;
-      const { stdout: metrics } = await compose("exec", "-T", service, "node", "-e", script);
-      expect(metrics).toContain("zmesh_");
-      await expect(promtool(["check", "metrics"], metrics)).resolves.toBeDefined();
+    const promtool = await startPromtool();
+    try {
+      const config = await promtool.check(["check", "config", "/etc/prometheus/prometheus.yml"]);
+      expect(config).toContain("SUCCESS: 4 rules found");
+      for (const [service, port] of [
+        ["mapper", 9100],
+        ["image-worker", 9100],
+        ["report-worker", 9100],
+        ["gateway", 8080],
+      ] as const) {
+        const script = `fetch("http://127.0.0.1:${port}/metrics").then((r) => r.text()).then((t) => process.stdout.write(t))`;
+        const { stdout: metrics } = await container(service).exec(["node", "-e", script]);
+        expect(metrics).toContain("zmesh_");
+        await expect(promtool.check(["check", "metrics"], metrics)).resolves.toBeDefined();
+      }
+    } finally {
+      await promtool.stop();
     }
   });
 
@@ -234,7 +263,8 @@ describe("the compose stack", () => {
 
   it("a restarted mapper has the whole directory again", async () => {
     const before = (await imageWorkers()).map((i) => i.id).sort();
-    await compose("restart", "mapper");
+    // Waits for the mapper's health check again, as `up` did.
+    await container("mapper").restart({ timeout: 10 });
     await waitFor(
       "the directory whole again",
       async () => JSON.stringify((await imageWorkers()).map((i) => i.id).sort()) === JSON.stringify(before),
@@ -243,11 +273,17 @@ describe("the compose stack", () => {
     expect((await mesh()).services["report-worker"]).toHaveLength(1);
   });
 
-  it("the README's container commands run as written, and `make down` leaves nothing behind", async () => {
+  it("the README's container commands run as written on the same project, and `make down` leaves nothing behind but the keys", async () => {
     viewer?.close();
+    // `make up` would recreate what testcontainers started (another compose invocation): start afresh.
+    await stack?.down();
+    stack = undefined;
+    expect(await leftovers()).toEqual([]);
+    const keySet = readFileSync(resolve(KEYS, "mapper.pub"), "utf8");
     const commands = readmeContainerCommands();
     expect(commands.at(-1)).toBe("make down");
     const outputs: string[] = [];
+    const startedAt = Date.now();
     for (const command of commands) {
       const { stdout } = await run("bash", ["-c", command], {
         cwd: repoRoot,
@@ -258,10 +294,18 @@ describe("the compose stack", () => {
       });
       outputs.push(stdout);
     }
-    // Each `zmesh ls`, in the stack or from this machine, lists the four image workers `make scale` asked for.
-    const listings = outputs.filter((_, index) => commands[index]?.endsWith("zmesh ls"));
+    timings.readmeCommandsMs = Date.now() - startedAt;
+    // Each listing, from inside the stack and from this machine, shows the four image workers `make scale` asked for.
+    const listings = outputs.filter((_, index) => /\bls$/.test(commands[index] ?? ""));
     expect(listings).toHaveLength(2);
     for (const listing of listings) expect(listing.match(/^image-worker +image-worker-/gm)).toHaveLength(4);
+    // `make ps` shows every zmesh service healthy; `make logs` has the mapper saying CURVE on.
+    const ps = outputs[commands.indexOf("make ps")] ?? "";
+    for (const service of Object.keys(SERVICE_UIDS))
+      expect(ps).toMatch(new RegExp(`-${service}-1 .*\\(healthy\\)`));
+    expect(outputs[commands.indexOf("make logs")]).toMatch(/mapper-1 +\| .*"message":"CURVE on"/);
     expect(await leftovers()).toEqual([]);
+    // The key set outlives `make down`: the same mapper key the stack started with.
+    expect(readFileSync(resolve(KEYS, "mapper.pub"), "utf8")).toBe(keySet);
   });
 });

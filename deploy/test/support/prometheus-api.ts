@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import { PROMETHEUS, repoRoot } from "./compose-project.js";
 
 export interface Sample {
@@ -15,31 +15,34 @@ export async function query(expr: string): Promise<Sample[]> {
   return body.data.result;
 }
 
-/** Runs promtool from the Prometheus image; rejects with its complaints when it fails. */
-export function promtool(args: string[], input?: string): Promise<string> {
-  const volume = `${resolve(repoRoot, "deploy/prometheus")}:/etc/prometheus:ro`;
-  const child = spawn("docker", [
-    "run",
-    "--rm",
-    "-i",
-    "--entrypoint",
-    "/bin/promtool",
-    "-v",
-    volume,
-    "prom/prometheus:v2.42.0",
-    ...args,
-  ]);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stdin.end(input ?? "");
-  return new Promise((resolveRun, reject) => {
-    child.once("exit", (code) =>
-      code === 0 ? resolveRun(output) : reject(new Error(`promtool ${args.join(" ")}: ${output}`)),
-    );
-  });
+/** promtool from the Prometheus image, with deploy/prometheus at /etc/prometheus. */
+export interface Promtool {
+  /** Runs `promtool ARGS` (reading `input` on stdin when given); rejects with its complaints when it fails. */
+  check(args: string[], input?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** One idle container of the Prometheus image (testcontainers) that each check runs promtool in. */
+export async function startPromtool(): Promise<Promtool> {
+  const container: StartedTestContainer = await new GenericContainer("prom/prometheus:v2.42.0")
+    .withEntrypoint(["/bin/sh", "-c", "exec sleep 3600"])
+    .withBindMounts([
+      { source: resolve(repoRoot, "deploy/prometheus"), target: "/etc/prometheus", mode: "ro" },
+    ])
+    .start();
+  return {
+    async check(args, input) {
+      let command = ["/bin/promtool", ...args];
+      if (input !== undefined) {
+        await container.copyContentToContainer([{ content: input, target: "/tmp/promtool-input" }]);
+        command = ["/bin/sh", "-c", `exec /bin/promtool ${args.join(" ")} < /tmp/promtool-input`];
+      }
+      const { exitCode, output } = await container.exec(command);
+      if (exitCode !== 0) throw new Error(`promtool ${args.join(" ")}: ${output}`);
+      return output;
+    },
+    async stop() {
+      await container.stop({ timeout: 0 });
+    },
+  };
 }
