@@ -58,6 +58,30 @@ export function encode<K extends MessageTypeName>(
   return [head];
 }
 
+/** Each type's signature as text: the same four bytes as `encode` writes, all ASCII, so UTF-8 keeps them. */
+const SIGNATURE_TEXT = Object.fromEntries(
+  Object.entries(MessageType).map(([type, code]) => [
+    type,
+    String.fromCharCode(MAGIC_0, MAGIC_1, PROTOCOL_VERSION, code),
+  ]),
+) as Record<MessageTypeName, string>;
+
+/**
+ * `encode` for a socket: the same bytes on the wire, with the header frame as a string. zeromq.js
+ * sends a string from its own UTF-8 copy, where a Buffer over 128 bytes (a REQUEST header often is)
+ * is lent and handed back through the main thread, which costs more than the copy.
+ */
+export function encodeForSend<K extends MessageTypeName>(
+  type: K,
+  header: Headers[K],
+  payload?: Uint8Array,
+): [string] | [string, Buffer] {
+  const head = SIGNATURE_TEXT[type] + JSON.stringify(header);
+  if (payload !== undefined && payload.byteLength > 0 && PAYLOAD_TYPES.has(type))
+    return [head, asBuffer(payload)];
+  return [head];
+}
+
 /**
  * Reads and validates one message (the frames after any ROUTER identity). Never throws: anything
  * malformed, oversized or unknown comes back as a failure with its error code, a reason, and the

@@ -1,6 +1,7 @@
 import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
-import { decode, encode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
+import { encodeForSend } from "../protocol/codec.js";
+import { decode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
 import type { clientSocketOptions } from "../security/mesh-security.js";
 import { endedByOwnClose } from "./closed-socket.js";
 import { type Deadline, deadlines } from "./deadline-sweep.js";
@@ -144,7 +145,7 @@ export class DealerChannel {
       );
     });
     this.#pending.set(id, { waiter, deadline });
-    const frames = encode(type as MessageTypeName, { ...header, id } as Headers[K], payload);
+    const frames = encodeForSend(type as MessageTypeName, { ...header, id } as Headers[K], payload);
     this.#writer.post(frames, (error) => {
       const failure = new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`);
       // A full queue refuses at once: still answer after `send` has returned.
