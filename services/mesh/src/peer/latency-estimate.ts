@@ -6,6 +6,7 @@ export class LatencyEstimate {
   #smoothed = 0;
   #deviation = 0;
   #samples = 0;
+  #lastSampleAt = Number.NEGATIVE_INFINITY;
 
   get samples(): number {
     return this.#samples;
@@ -16,8 +17,15 @@ export class LatencyEstimate {
     return this.#smoothed;
   }
 
-  observe(ms: number): void {
+  /** When the last sample was taken, on the clock passed to `observe` (-Infinity before any). */
+  get lastSampleAt(): number {
+    return this.#lastSampleAt;
+  }
+
+  /** Takes one round-trip time; `at` (any monotonic clock, e.g. performance.now()) dates it. */
+  observe(ms: number, at = Number.NEGATIVE_INFINITY): void {
     if (!Number.isFinite(ms) || ms < 0) return;
+    this.#lastSampleAt = at;
     if (this.#samples === 0) {
       this.#smoothed = ms;
       this.#deviation = ms / 2;

@@ -8,7 +8,12 @@ export interface Candidate {
   capacity: number;
   /** Requests this caller has outstanding on the instance: fresher than any report. */
   inFlight: number;
+  /** How long the instance has lately taken for the job, as this caller measured it (ms); absent when not known lately. */
+  latencyMs?: number;
 }
+
+/** How much slower one instance must be than another before latency, not load, decides between them. */
+const LATENCY_RATIO = 2;
 
 /** Preference tiers: first instances with room for the job, then full ones, then those whose heartbeats are late. */
 const TIERS: readonly ((candidate: Candidate) => boolean)[] = [
@@ -23,8 +28,9 @@ export function score(candidate: Candidate): number {
 }
 
 /**
- * Power of two choices: sample two candidates at random and take the less loaded. Close to
- * least-loaded without herding every caller onto the same instance between load reports.
+ * Power of two choices: sample two candidates at random and take the less loaded, or the clearly
+ * faster (as this caller measured them). Close to least-loaded without herding every caller onto
+ * the same instance between load reports.
  * Instances full for this job type, and overdue (critical) ones, are used only when no better one exists.
  */
 export function choosePeer<C extends Candidate>(
@@ -46,5 +52,18 @@ function pickOfTwo<C extends Candidate>(pool: readonly C[], random: () => number
   let secondIndex = Math.floor(random() * (pool.length - 1));
   if (secondIndex >= firstIndex) secondIndex++;
   const second = pool[secondIndex] as C;
-  return score(second) < score(first) ? second : first;
+  // Of two instances far apart in speed, the faster: the slower one would set the caller's tail. A
+  // queue building on the faster one shows in its latency and brings the two within the ratio again.
+  // Within it, the estimates' noise must not herd every call onto whichever measured a little faster.
+  return clearlyFaster(first, second) ?? (score(second) < score(first) ? second : first);
+}
+
+/** The faster of two instances whose latencies are both known and at least LATENCY_RATIO apart. */
+function clearlyFaster<C extends Candidate>(first: C, second: C): C | undefined {
+  const a = first.latencyMs;
+  const b = second.latencyMs;
+  if (a === undefined || b === undefined) return undefined;
+  if (b >= LATENCY_RATIO * a) return first;
+  if (a >= LATENCY_RATIO * b) return second;
+  return undefined;
 }

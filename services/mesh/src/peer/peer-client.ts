@@ -22,6 +22,7 @@ import { type CallPlan, PeerCall, type ServiceRoute } from "./peer-call.js";
 import { choosePeer } from "./peer-choice.js";
 import { PeerConnection } from "./peer-connection.js";
 import { ServicePeers } from "./service-peers.js";
+import { newTraceId } from "./trace-id.js";
 
 export interface PeerClientOptions {
   /** The mapper's control endpoint (one of `mapperEndpoint`, `mapperEndpoints` and `mappers` is needed). */
@@ -192,7 +193,7 @@ export class PeerClient {
         deadline,
         maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryable: options.retryable ?? false,
-        traceId: options.traceId ?? randomUUID(),
+        traceId: options.traceId ?? newTraceId(),
         contentType: options.contentType ?? "application/octet-stream",
       };
       const entry = this.#services.get(service);
@@ -277,6 +278,7 @@ export class PeerClient {
    */
   #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
+    const clock = performance.now();
     type Candidate = ReturnType<PeerConnection["asCandidate"]>;
     const connected: Candidate[] = [];
     const connecting: Candidate[] = [];
@@ -291,7 +293,7 @@ export class PeerClient {
         : connection.channel.state === "up"
           ? connected
           : connecting;
-      tier.push(connection.asCandidate(job));
+      tier.push(connection.asCandidate(job, clock));
     }
     const pool = [connected, connecting, suspect].find((tier) => tier.length > 0) ?? [];
     return choosePeer(pool)?.connection;

@@ -20,6 +20,11 @@ export interface PeerConnectionEvents {
 
 type RequestHeader = Omit<Headers["REQUEST"], "id">;
 
+/** Answers needed before an instance's latency guides the choice. */
+const MIN_LATENCY_SAMPLES = 3;
+/** How long a latency stays a guide without a new answer. */
+const FRESH_LATENCY_MS = 1000;
+
 /**
  * A caller's link to one instance: its own DEALER (so we choose the instance, not ZeroMQ's round
  * robin), how long it takes to answer each job, and our own verdict on its health. A dropped
@@ -79,10 +84,11 @@ export class PeerConnection {
     return this.#latency.get(job)?.overdueAfterMs(floorMs);
   }
 
-  asCandidate(job: string): Candidate & { connection: PeerConnection } {
+  /** This instance as a choice for `job`; `clock` is performance.now(), to tell a fresh latency from a stale one. */
+  asCandidate(job: string, clock: number): Candidate & { connection: PeerConnection } {
     const { load } = this.record;
     const slots = load.jobs[job];
-    return {
+    const candidate: Candidate & { connection: PeerConnection } = {
       instanceId: this.record.instanceId,
       state: this.record.state,
       utilization: slots ? slots.used / slots.slots : load.utilization,
@@ -90,6 +96,13 @@ export class PeerConnection {
       inFlight: this.channel.inFlight,
       connection: this,
     };
+    // A latency not refreshed lately may have been a passing stall: forget it, so the instance gets a
+    // request again, but one at a time: while that one is out, the old latency still stands.
+    const latency = this.#latency.get(job);
+    const fresh = latency !== undefined && clock - latency.lastSampleAt <= FRESH_LATENCY_MS;
+    if (latency && latency.samples >= MIN_LATENCY_SAMPLES && (fresh || candidate.inFlight > 0))
+      candidate.latencyMs = latency.meanMs;
+    return candidate;
   }
 
   /**
@@ -117,8 +130,10 @@ export class PeerConnection {
       if (outcome.ok && misdirected(outcome.reply)) {
         this.events.onEjected(this, this.health.eject(Date.now(), attempt.isOverdue), "misdirected");
       } else if (outcome.ok) {
-        if (outcome.reply.type === "REPLY")
-          this.#estimate(attempt.job).observe(performance.now() - attempt.startedAt);
+        if (outcome.reply.type === "REPLY") {
+          const now = performance.now();
+          this.#estimate(attempt.job).observe(now - attempt.startedAt, now);
+        }
         this.health.recordSuccess(attempt.isOverdue);
       } else if (outcome.failure.code === CallFailure.CLOSED) {
         this.health.forget(attempt.isOverdue);
