@@ -91,6 +91,11 @@ export class JobServer {
     await Promise.all([...this.#jobs.values()].map((job) => job.queue.idle()));
   }
 
+  /** Resolves once every thread pool has started its threads (see ThreadPool.ready). */
+  async ready(): Promise<void> {
+    await Promise.all([...this.#jobs.values()].map((job) => job.pool?.ready()));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#jobs.values()].map((job) => job.pool?.close()));
   }

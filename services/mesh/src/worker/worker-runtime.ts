@@ -172,6 +172,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     logger.error("job socket loop failed", { error: String(error) }),
   );
 
+  // Join the directory only once the job threads have started: callers should not wait on our start-up.
+  await server.ready();
   const membership = new MeshMembership({
     mappers,
     identity: {
