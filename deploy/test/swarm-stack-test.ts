@@ -10,6 +10,7 @@ import {
   GATEWAY,
   leftovers,
   listDirectory,
+  readmeSwarmCommands,
   repoRoot,
   run,
   STACK,
@@ -184,4 +185,25 @@ test("make swarm-down (docker stack rm) leaves no service, container, network, s
   expect((await volumes()).filter((volume) => !volumesBefore.includes(volume))).toEqual([]);
   // The test made the swarm, not swarm.sh: it is left by the test, not by `down`.
   expect(await swarmState()).toBe("active");
+});
+
+test("the README's Swarm commands work as written (the default stack, its own key set)", async () => {
+  const keys = join(work, "readme-keys");
+  // As a user types them from the checkout; only the key set's place is the test's own.
+  const commands = readmeSwarmCommands().map((command) => command.replaceAll("$PWD/.zmesh/keys", keys));
+  expect(commands[0]).toBe("make swarm-up");
+  expect(commands.at(-1)).toBe("make swarm-down");
+  const outputs: string[] = [];
+  for (const command of commands) {
+    const { stdout } = await run("sh", ["-c", command], {
+      SWARM_KEYS: keys,
+      SWARM_MARK: join(work, "readme-mark"),
+    });
+    outputs.push(stdout);
+  }
+  // `zmesh ls` from inside the stack lists the four image workers `make swarm-scale N=4` asked for.
+  const listing = outputs[commands.findIndex((command) => command.includes("zmesh.js ls"))] ?? "";
+  expect(listing.split("\n").filter((line) => line.startsWith("image-worker"))).toHaveLength(4);
+  expect(outputs[commands.indexOf("docker service ls")]).toContain("zmesh_mapper");
+  expect(await leftovers("zmesh")).toEqual([]);
 });

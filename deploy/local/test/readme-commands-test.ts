@@ -16,8 +16,8 @@ const commands = readmeCommands(readFileSync(resolve(repoRoot, "README.md"), "ut
 
 /** README sections whose commands run against `make run`, here. */
 const MAKE_RUN_SECTIONS = ["Operating it"];
-/** README sections whose commands run against the compose stack, in `make test-integration`. */
-const COMPOSE_SECTIONS = ["As containers"];
+/** README sections whose commands run in `make test-integration`: against the compose stack, and on a swarm. */
+const COMPOSE_SECTIONS = ["As containers", "On Docker Swarm"];
 /** Commands that start what this test runs against, or that contain this test. */
 const NOT_RUN_HERE: Record<string, string> = {
   "make run": "this test runs its launcher (deploy/local/run.mjs) once the build is done",

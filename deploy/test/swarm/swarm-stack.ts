@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -65,10 +66,10 @@ export const containersOf = async (service: string) =>
 export const addressOf = (container: string) =>
   docker("inspect", "--format", `{{(index .NetworkSettings.Networks "${STACK}_mesh").IPAddress}}`, container);
 
-/** What Docker still holds of the stack: services, containers, networks, secrets, configs (ids). */
-export async function leftovers(): Promise<string[]> {
+/** What Docker still holds of a stack (the test's unless named): services, containers, networks, secrets, configs (ids). */
+export async function leftovers(stack = STACK): Promise<string[]> {
   if ((await swarmState()) !== "active") return [];
-  const label = `label=com.docker.stack.namespace=${STACK}`;
+  const label = `label=com.docker.stack.namespace=${stack}`;
   const listings = await Promise.all(
     [
       ["service", "ls"],
@@ -130,4 +131,16 @@ export async function scrapeTargets(): Promise<{ service: string; instance: stri
     instance: labels.instance ?? "",
     health,
   }));
+}
+
+/** The commands of the README's "On Docker Swarm" code block, in order, without their comments. */
+export function readmeSwarmCommands(): string[] {
+  const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
+  const section = readme.split(/^## /m).find((part) => part.startsWith("On Docker Swarm\n"));
+  const block = section?.match(/```sh\n([\s\S]*?)```/)?.[1];
+  if (!block) throw new Error('README.md has no "On Docker Swarm" section with a sh code block');
+  return block
+    .split("\n")
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter(Boolean);
 }
