@@ -15,6 +15,8 @@ export {
   type Load,
   PROTOCOL_VERSION,
 } from "./protocol/mod.js";
+export { MAPPER_KEY, type MeshKeys, readKeySet, writeKeySet } from "./security/key-set.js";
+export { INSECURE, type MeshSecurity } from "./security/mesh-security.js";
 export {
   type CallOptions,
   type CallResult,
@@ -28,7 +30,5 @@ export {
   parseJson,
   type ThreadJobHandler,
 } from "./worker/jobs.js";
-export { MAPPER_KEY, type MeshKeys, readKeySet, writeKeySet } from "./security/key-set.js";
-export { INSECURE, type MeshSecurity } from "./security/mesh-security.js";
 export { ThreadPool } from "./worker/thread-pool.js";
 export { startWorker, type WorkerOptions, type WorkerRuntime } from "./worker/worker-runtime.js";

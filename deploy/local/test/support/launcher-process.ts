@@ -47,10 +47,26 @@ export class LauncherProcess {
     return pids;
   }
 
-  /** Kills the launcher (and, through its exit handler, its children) if a test left it running. */
-  async stop(): Promise<void> {
-    if (this.running) this.child.kill("SIGKILL");
-    await this.exited;
+  /**
+   * Stops a launcher a test left running: SIGTERM first (it stops its children in order), then, past
+   * a deadline, SIGKILL for it and every process it reported starting. A SIGKILLed launcher runs no
+   * exit handler, so its children (in process groups of their own) would otherwise be left behind.
+   */
+  async stop(deadlineMs = 20_000): Promise<void> {
+    if (this.running) {
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), deadlineMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    for (const pid of [...this.startedPids().values()].flat()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch (error) {
+        // ESRCH: already gone, the launcher stopped it.
+        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      }
+    }
   }
 }
 
