@@ -1,18 +1,15 @@
-// Issue 7's "measure and report": what hostile peers cost a live mesh (mapper, two image workers,
-// gateway at 10 fps, one viewer), each scenario against a healthy baseline window on the same mesh.
-//   1. one of two image workers SIGSTOPped     2. a silent endpoint registered and kept alive
-//   3. 5,000 image workers registered that point at nobody: the gateway's descriptors and memory
-//   4. the directory at 5,000 instances: one full listing's size, a new watcher's time to complete
-// Prints markdown tables and writes bench/results/hostile-<time>.json. Not a test: no pass/fail.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { FakeMembers, processCost, SilentEndpoint, sampleLoad, waitFor } from "@zmesh/mesh/testing";
+import {
+  FakeMembers,
+  processCost,
+  SilentEndpoint,
+  sampleLoad,
+  saveBenchResults,
+  waitFor,
+} from "@zmesh/mesh/testing";
 import { BenchMesh, STREAM_FPS, type WindowFigures } from "./bench-mesh.js";
 import { type DirectoryFigures, directoryFigures } from "./directory-figures.js";
 import { gaugeSum } from "./prometheus-text.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const FLEET = Number(process.env.BENCH_FLEET ?? 5000);
@@ -315,15 +312,8 @@ async function main() {
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   const at = new Date().toISOString();
-  const dir = resolve(repoRoot, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `hostile-${at.replace(/[:.]/g, "-")}.json`);
   const settings = { runs: RUNS, windowSeconds: WINDOW_S, fleet: FLEET, fps: STREAM_FPS };
-  writeFileSync(
-    file,
-    `${JSON.stringify({ at, settings, hungWorker: hung, silent, fleet: fleets }, null, 2)}\n`,
-  );
-  process.stdout.write(`\nfigures written to ${file}\n`);
+  saveBenchResults("hostile", { at, settings, hungWorker: hung, silent, fleet: fleets }, at);
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,7 @@
-// npm run bench (gateway part): GET /api/mesh's answer at 5,000 instances, summarised and paged
-// against the whole list it used to send. Prints a table and writes bench/results/mesh-view-<time>.json.
-// Not a test: no pass/fail.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { InstanceRecord } from "@zmesh/mesh";
-import { DirectoryCache } from "@zmesh/mesh/testing";
+import { DirectoryCache, saveBenchResults } from "@zmesh/mesh/testing";
 import { meshQuerySchema, meshView } from "../src/http/mesh-view.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../../..");
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
@@ -82,8 +74,4 @@ const rows = [
 ];
 console.log(`GET /api/mesh answer at ${INSTANCES} instances (build + JSON, ${ROUNDS} rounds)`);
 console.table(rows);
-const out = join(repoRoot, "bench", "results");
-mkdirSync(out, { recursive: true });
-const file = join(out, `mesh-view-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ instances: INSTANCES, rounds: ROUNDS, rows }, null, 2)}\n`);
-console.log(`figures written to ${file}`);
+saveBenchResults("mesh-view", { instances: INSTANCES, rounds: ROUNDS, rows });

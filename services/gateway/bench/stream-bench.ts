@@ -1,15 +1,12 @@
 // npm run bench (gateway part): image worker throughput, Socket.IO fan-out, and a stalled viewer.
 // Prints tables and writes bench/results/stream-<time>.json. Not a test: no pass/fail.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { PeerClient } from "@zmesh/mesh";
-import { ServiceProcess } from "@zmesh/mesh/testing";
+import { ServiceProcess, saveBenchResults } from "@zmesh/mesh/testing";
 import WebSocket from "ws";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../../..");
 const FANOUT = (process.env.BENCH_VIEWERS ?? "100,500,1000").split(",").map(Number);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const STALL_S = Number(process.env.BENCH_STALL_S ?? 60);
@@ -223,14 +220,7 @@ async function main() {
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   const at = new Date().toISOString();
-  const dir = resolve(repoRoot, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `stream-${at.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify({ at, workerFps: { one: oneWorker, two: twoWorkers }, fanout, stalled }, null, 2)}\n`,
-  );
-  process.stdout.write(`\nfigures written to ${file}\n`);
+  saveBenchResults("stream", { at, workerFps: { one: oneWorker, two: twoWorkers }, fanout, stalled }, at);
 }
 
 main()

@@ -1,15 +1,10 @@
-// Per-frame cost of the image worker's Layer 0: jimp's own JPEG path against the sharp-backed format.
-// Prints a table and writes bench/results/frames-<time>.json. Not a test: no pass/fail.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { saveBenchResults } from "@zmesh/mesh/testing";
 import { Jimp, loadFont } from "jimp";
 import { SANS_16_WHITE } from "jimp/fonts";
 import { FastJimp } from "../src/frame/fast-jpeg.js";
 import { drawFrame, encodeFrame, type JimpClass, renderBase } from "../src/frame/frame.js";
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 100);
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -54,11 +49,5 @@ const lines = [
   ),
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
-const dir = resolve(repoRoot, "bench/results");
-mkdirSync(dir, { recursive: true });
-const file = resolve(dir, `frames-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify({ at: new Date().toISOString(), frames: FRAMES, results }, null, 2)}\n`,
-);
-process.stdout.write(`\nfigures written to ${file}\n`);
+const at = new Date().toISOString();
+saveBenchResults("frames", { at, frames: FRAMES, results }, at);

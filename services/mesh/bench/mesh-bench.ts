@@ -1,7 +1,3 @@
-// npm run bench: the mesh runtime against a bare ZeroMQ echo, plaintext and with CURVE (what security
-// costs), how long a member takes to register, and how fast a dead worker is noticed.
-// Prints a table and writes the figures to bench/results/mesh-<time>.json. Not a test: no pass/fail.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,12 +9,12 @@ import {
   percentile,
   recordingLogger,
   ServiceProcess,
+  saveBenchResults,
   temporaryKeySet,
 } from "../testing/mod.js";
 import { registrationTimes } from "./registration-timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../../..");
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5000);
 const THROUGHPUT_TOTAL = Number(process.env.BENCH_TOTAL ?? 50_000);
 const WINDOW = 256;
@@ -291,11 +287,7 @@ async function main() {
     ]),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-  const dir = resolve(repoRoot, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `mesh-${results.at.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nfigures written to ${file}\n`);
+  saveBenchResults("mesh", results, results.at);
 }
 
 main()

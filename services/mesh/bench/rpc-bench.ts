@@ -1,10 +1,10 @@
 // npm run bench (issue 11): zmesh's data plane beside bare ZeroMQ and Moleculer 0.14, one loop for
 // every row, rounds taking turns; then a skewed fleet (one worker of four 20× slower) for the tail.
 // Prints two tables and writes the figures to bench/results/rpc-<time>.json. Not a test: no pass/fail.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import moleculer from "moleculer";
 import { Dealer } from "zeromq";
 import { PeerClient, readKeySet, writeKeySet } from "../src/mod.js";
@@ -12,8 +12,8 @@ import {
   ECHO_WORKER_SCRIPT,
   MAPPER_SCRIPT,
   percentile,
-  repoRoot,
   ServiceProcess,
+  saveBenchResults,
   waitFor,
 } from "../testing/mod.js";
 import { moleculerBrokerOptions } from "./loopback-tcp.js";
@@ -154,7 +154,7 @@ async function zmeshFleet(options: { curve?: boolean; delays?: number[] }): Prom
       const worker =
         delay < 0
           ? spawnChild(ECHO_WORKER_SCRIPT, env)
-          : spawnChild(`${BENCH}/delay-echo-worker.js`, { ...env, DELAY_MS: String(delay) });
+          : spawnChild(ECHO_WORKER_SCRIPT, { ...env, SERVICE_NAME: "skew", ECHO_DELAY_MS: String(delay) });
       await worker.waitForLog("worker listening");
       return worker;
     }),
@@ -350,11 +350,7 @@ async function main() {
     rounds,
     skewed: { medians: skewTable, rounds: skewRounds },
   };
-  const dir = resolve(repoRoot, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `rpc-${at.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nfigures written to ${file}\n`);
+  saveBenchResults("rpc", results, at);
 }
 
 main()

@@ -19,6 +19,7 @@ const config = loadConfigOrExit(
     ...workerServiceSettings,
     SERVICE_NAME: z.string().default("echo"),
     SLEEP_CONCURRENCY: intSetting(1, 1000, 1),
+    ECHO_DELAY_MS: intSetting(0, 10_000, 0),
     SLEEP_QUEUE: intSetting(0, 1000, 1),
     BURN_THREADS: intSetting(1, 64, 2),
   }),
@@ -42,7 +43,11 @@ await runWorkerService({
     echo: {
       concurrency: 64,
       queueCapacity: 1024,
-      run: ({ payload, contentType }) => ({ payload, contentType }),
+      // At once, or after ECHO_DELAY_MS (a slow instance, for the benchmark's skewed fleet).
+      run: ({ payload, contentType }) =>
+        config.ECHO_DELAY_MS === 0
+          ? { payload, contentType }
+          : new Promise((done) => setTimeout(() => done({ payload, contentType }), config.ECHO_DELAY_MS)),
     },
     sleep: {
       concurrency: config.SLEEP_CONCURRENCY,

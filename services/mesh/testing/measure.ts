@@ -1,3 +1,7 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { repoRoot } from "./repo-root.js";
+
 /** The p-th percentile (0-100) of samples sorted in ascending order. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -27,4 +31,19 @@ export async function measureThroughput(roundTrip: () => Promise<unknown>, total
   };
   await Promise.all(Array.from({ length: window }, lane));
   return { requestsPerSecond: total / ((performance.now() - begin) / 1000) };
+}
+
+/**
+ * Writes a benchmark's figures to bench/results/<name>-<time>.json (to compare runs) and says where.
+ *
+ * @example
+ * saveBenchResults("mesh", { at: new Date().toISOString(), rows });
+ */
+export function saveBenchResults(name: string, results: unknown, at = new Date().toISOString()): string {
+  const dir = resolve(repoRoot, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = resolve(dir, `${name}-${at.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nfigures written to ${file}\n`);
+  return file;
 }

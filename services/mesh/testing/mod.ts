@@ -11,7 +11,7 @@ export { hostileRegisterMessages } from "./hostile-messages.js";
 export { outsiderKeys, type TemporaryKeySet, temporaryKeySet } from "./key-sets.js";
 export { KeyedMember, type KeyedRecord } from "./keyed-member.js";
 export { fakeRegistration, registerAll } from "./mapper-registrations.js";
-export { measureLatency, measureThroughput, percentile } from "./measure.js";
+export { measureLatency, measureThroughput, percentile, saveBenchResults } from "./measure.js";
 export { metricValue } from "./metric-value.js";
 export { processCost } from "./process-cost.js";
 export { type RecordedLine, recordingLogger } from "./recording-logger.js";
