@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { waitFor } from "@zmesh/mesh/testing";
 import type { MeshResponse } from "../../services/gateway/src/gateway-api.js";
+import { readmeSectionCommands } from "./support/readme-commands.js";
 import {
   addressOf,
   containersOf,
@@ -10,7 +11,6 @@ import {
   GATEWAY,
   leftovers,
   listDirectory,
-  readmeSwarmCommands,
   repoRoot,
   run,
   STACK,
@@ -190,7 +190,9 @@ test("make swarm-down (docker stack rm) leaves no service, container, network, s
 test("the README's Swarm commands work as written (the default stack, its own key set)", async () => {
   const keys = join(work, "readme-keys");
   // As a user types them from the checkout; only the key set's place is the test's own.
-  const commands = readmeSwarmCommands().map((command) => command.replaceAll("$PWD/.zmesh/keys", keys));
+  const commands = readmeSectionCommands("On Docker Swarm").map((command) =>
+    command.replaceAll("$PWD/.zmesh/keys", keys),
+  );
   expect(commands[0]).toBe("make swarm-up");
   expect(commands.at(-1)).toBe("make swarm-down");
   const outputs: string[] = [];

@@ -1,5 +1,4 @@
 import { execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -131,16 +130,4 @@ export async function scrapeTargets(): Promise<{ service: string; instance: stri
     instance: labels.instance ?? "",
     health,
   }));
-}
-
-/** The commands of the README's "On Docker Swarm" code block, in order, without their comments. */
-export function readmeSwarmCommands(): string[] {
-  const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
-  const section = readme.split(/^## /m).find((part) => part.startsWith("On Docker Swarm\n"));
-  const block = section?.match(/```sh\n([\s\S]*?)```/)?.[1];
-  if (!block) throw new Error('README.md has no "On Docker Swarm" section with a sh code block');
-  return block
-    .split("\n")
-    .map((line) => line.replace(/\s+#.*$/, "").trim())
-    .filter(Boolean);
 }

@@ -1,7 +1,6 @@
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Dealer } from "zeromq";
 import { MapperClient, PeerClient } from "../src/mod.js";
 import {
   measureLatency,
@@ -12,6 +11,7 @@ import {
   saveBenchResults,
   temporaryKeySet,
 } from "../testing/mod.js";
+import { bareEchoClient } from "./bare-echo-client.js";
 import { registrationTimes } from "./registration-timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,30 +41,11 @@ interface System {
 async function bareEcho(): Promise<System> {
   const server = child("bare-echo-server.js", ["tcp://127.0.0.1:*"]);
   const { endpoint } = await server.waitForLog("listening");
-  const dealer = new Dealer({ linger: 0, sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000 });
-  dealer.connect(String(endpoint));
-  // One reader, one writer queue, correlation by a counter: the least any request/reply client needs.
-  const waiting = new Map<number, () => void>();
-  let sending = Promise.resolve();
-  void (async () => {
-    for await (const [id] of dealer) waiting.get((id as Buffer).readUInt32LE(0))?.();
-  })();
-  let next = 0;
-  const roundTrip = () =>
-    new Promise<void>((done) => {
-      const id = next++ >>> 0;
-      waiting.set(id, () => {
-        waiting.delete(id);
-        done();
-      });
-      const frame = Buffer.alloc(4);
-      frame.writeUInt32LE(id, 0);
-      sending = sending.then(() => dealer.send([frame, Buffer.alloc(0)]));
-    });
+  const client = bareEchoClient(String(endpoint));
   return {
-    roundTrip,
+    roundTrip: client.roundTrip,
     async close() {
-      dealer.close();
+      client.close();
       await server.stop();
     },
   };

@@ -2,20 +2,20 @@
 // every row, rounds taking turns; then a skewed fleet (one worker of four 20× slower) for the tail.
 // Prints two tables and writes the figures to bench/results/rpc-<time>.json. Not a test: no pass/fail.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import moleculer from "moleculer";
-import { Dealer } from "zeromq";
 import { PeerClient, readKeySet, writeKeySet } from "../src/mod.js";
 import {
   ECHO_WORKER_SCRIPT,
+  freePort,
   MAPPER_SCRIPT,
   percentile,
   ServiceProcess,
   saveBenchResults,
   waitFor,
 } from "../testing/mod.js";
+import { bareEchoClient } from "./bare-echo-client.js";
 import { moleculerBrokerOptions } from "./loopback-tcp.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -44,17 +44,6 @@ const spawnChild = (script: string, env: Record<string, string> = {}, args: stri
   return started;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 /** CPU time (user + system) a process has used, in µs, from /proc. */
 function processCpuUs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -66,30 +55,12 @@ function processCpuUs(pid: number): number {
 async function bareZeromq(): Promise<System> {
   const server = spawnChild(`${BENCH}/bare-echo-server.js`, {}, ["tcp://127.0.0.1:*"]);
   const { endpoint } = await server.waitForLog("listening");
-  const dealer = new Dealer({ linger: 0, sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000 });
-  dealer.connect(String(endpoint));
-  // One reader, one writer queue, correlation by a counter: the least any request/reply client needs.
-  const waiting = new Map<number, () => void>();
-  let sending = Promise.resolve();
-  void (async () => {
-    for await (const [id] of dealer) waiting.get((id as Buffer).readUInt32LE(0))?.();
-  })();
-  let next = 0;
+  const client = bareEchoClient(String(endpoint), PAYLOAD);
   return {
-    roundTrip: () =>
-      new Promise<void>((done) => {
-        const id = next++ >>> 0;
-        waiting.set(id, () => {
-          waiting.delete(id);
-          done();
-        });
-        const frame = Buffer.alloc(4);
-        frame.writeUInt32LE(id, 0);
-        sending = sending.then(() => dealer.send([frame, PAYLOAD]));
-      }),
+    roundTrip: client.roundTrip,
     servers: () => [server.pid],
     async close() {
-      dealer.close();
+      client.close();
       await server.stop();
     },
   };

@@ -1,8 +1,7 @@
 import { readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import type { Registry } from "prom-client";
 import { CallFailure, MeshError, type PeerClient, type PeerClientOptions, parseJson } from "../src/mod.js";
-import { FakeMembers, SilentEndpoint, startEchoMesh, useCleanup, waitFor } from "../testing/mod.js";
+import { FakeMembers, freePort, SilentEndpoint, startEchoMesh, useCleanup, waitFor } from "../testing/mod.js";
 
 // Hostile or broken instances, as one caller sees them: a hung worker, a silent endpoint kept alive
 // by heartbeats, endpoints nobody listens on. Whatever they do, calls keep being served.
@@ -169,16 +168,4 @@ describe("peer outlier detection", () => {
 
 function openFileDescriptors(): number {
   return readdirSync("/proc/self/fd").length;
-}
-
-/** A port that was free a moment ago and that nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -7,6 +7,7 @@ export { ARTIFACTS, launchChromium } from "./chromium.js";
 export { type EchoMeshOptions, startEchoMesh } from "./echo-mesh.js";
 export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js";
 export { jsonRequest, sampleLoad, useCleanup } from "./fixtures.js";
+export { freePort } from "./free-port.js";
 export { hostileRegisterMessages } from "./hostile-messages.js";
 export { outsiderKeys, type TemporaryKeySet, temporaryKeySet } from "./key-sets.js";
 export { KeyedMember, type KeyedRecord } from "./keyed-member.js";
