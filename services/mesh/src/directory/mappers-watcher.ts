@@ -1,26 +1,18 @@
-import type { Logger } from "../observability/logger.js";
-import type { DecodeFailure, DirectoryChange } from "../protocol/mod.js";
-import type { clientSocketOptions } from "../security/mesh-security.js";
+import type { DirectoryChange } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { DirectoryCache, type DirectoryDiff } from "./directory-cache.js";
-import { DirectoryWatcher } from "./directory-watcher.js";
+import { DirectoryWatcher, type DirectoryWatcherOptions } from "./directory-watcher.js";
 import type { MapperSet } from "./mapper-set.js";
 import { MergedDirectory } from "./merged-directory.js";
 
-export interface MappersWatcherOptions {
+/** The settings of one mapper's watcher, shared by all of them; the callbacks see the merged directory. */
+export interface MappersWatcherOptions
+  extends Pick<DirectoryWatcherOptions, "logger" | "onMalformed" | "retryMs" | "staleAfterMs" | "secured"> {
   mappers: MapperSet;
-  logger: Logger;
-  onMalformed: (failure: DecodeFailure) => void;
   /** The merged directory gained or lost instances. */
   onDiff?: (diff: DirectoryDiff) => void;
   /** Every change to the merged directory, once (not once per mapper). */
   onChange?: (change: DirectoryChange) => void;
-  /** How long to wait for a mapper's first answer before asking again. */
-  retryMs?: number;
-  /** Silence from a mapper after which its directory is fetched again, and its copy leaves the view (default 3 s). */
-  staleAfterMs?: number;
-  /** CURVE client options for the events sockets (the mapper key as server key): empty for plaintext. */
-  secured?: ReturnType<typeof clientSocketOptions>;
 }
 
 /** How long `ready` waits for the other mappers once one has given its directory. */
