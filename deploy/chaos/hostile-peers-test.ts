@@ -54,12 +54,21 @@ describe("hostile peers against a live mesh", () => {
     const mesh = await liveMesh(cleanup);
     await streamGoesOn(mesh, 5);
     const before = processCost(mesh.gateway.pid);
+    const mapperBefore = processCost(mesh.mapper.pid);
     const rogue = cleanup.closeLater(new FakeMembers(mesh.mapperEndpoint));
     expect(
       await rogue.register([{ service: "image-worker", instanceId: "rogue-x", endpoint: "tcp://x" }]),
     ).toEqual(["MALFORMED"]);
+    // A thousand more: a descriptor lost per refused record would show at the mapper.
+    const flood = Array.from({ length: 1000 }, (_, i) => ({
+      service: "image-worker",
+      instanceId: `rogue-x-${i}`,
+      endpoint: "tcp://x",
+    }));
+    expect(new Set(await rogue.register(flood))).toEqual(new Set(["MALFORMED"]));
     await streamGoesOn(mesh, 30);
     expect(processCost(mesh.gateway.pid).fds - before.fds).toBeLessThan(10);
+    expect(processCost(mesh.mapper.pid).fds - mapperBefore.fds).toBeLessThan(10);
     expect(await readyz(mesh.base)).toBe(200);
   });
 
@@ -109,6 +118,9 @@ describe("hostile peers against a live mesh", () => {
     try {
       const frames = await streamGoesOn(mesh, 30);
       expect(frames.length).toBeGreaterThanOrEqual(30);
+      // A render already inside the frozen worker cannot come back: past the first frames (one may
+      // have been in flight elsewhere), every frame is the other worker's.
+      expect(frames.slice(5).every((frame) => frame.worker === "image-worker-beta")).toBe(true);
     } finally {
       hung?.kill("SIGCONT");
     }

@@ -35,10 +35,15 @@ async function keyedEchoMesh(workers: number) {
 async function rogueEndpoint() {
   const router = closeLater(new Router({ linger: 0, curveServer: true, ...keyPairOptions() }));
   await router.bind("tcp://127.0.0.1:*");
-  const rogue = { endpoint: router.lastEndpoint as string, received: 0 };
+  const rogue = { endpoint: router.lastEndpoint as string, received: 0, refusedHandshakes: 0 };
   void (async () => {
     for await (const _ of router) rogue.received++;
   })().catch(() => {}); // ends with EAGAIN when the test closes it
+  // A caller that dials it with the record's key fails the CURVE handshake here: proof it was tried.
+  void (async () => {
+    for await (const event of router.events)
+      if (event.type.startsWith("handshake:error")) rogue.refusedHandshakes++;
+  })().catch(() => {});
   return rogue;
 }
 
@@ -112,6 +117,8 @@ describe("workers with CURVE", () => {
     for (let call = 0; call < 20; call++) servedBy.push(await sleep(client));
 
     expect(new Set(servedBy)).toEqual(new Set(workers.map((w) => w.instanceId)));
+    // Dialled (the handshake reached it and failed), and never handed a message.
+    expect(rogue.refusedHandshakes).toBeGreaterThan(0);
     expect(rogue.received).toBe(0);
   });
 
