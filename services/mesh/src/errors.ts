@@ -1,3 +1,5 @@
+import { ErrorCode } from "./protocol/mod.js";
+
 /** Failure codes a caller of the mesh can see, beyond those a remote peer sends in ERROR. */
 export const CallFailure = {
   TIMEOUT: "TIMEOUT",
@@ -17,4 +19,18 @@ export class MeshError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Every failure code we know, lower-cased: what a metric label or a log field may carry. */
+const KNOWN_FAILURES: ReadonlySet<string> = new Set(
+  [...Object.values(CallFailure), ...Object.values(ErrorCode)].map((code: string) => code.toLowerCase()),
+);
+
+/**
+ * A failure as a bounded label: its code lower-cased when it is one we know, else "error". A peer's
+ * ERROR may carry any code, and labels from it would grow a metric without bound.
+ */
+export function failureLabel(error: unknown): string {
+  const code = error instanceof MeshError ? error.code.toLowerCase() : "error";
+  return KNOWN_FAILURES.has(code) ? code : "error";
 }

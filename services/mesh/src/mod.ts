@@ -4,7 +4,7 @@
 
 export type { DirectoryView } from "./directory/directory-cache.js";
 export { type Change, MapperClient } from "./directory/mapper-client.js";
-export { CallFailure, MeshError } from "./errors.js";
+export { CallFailure, failureLabel, MeshError } from "./errors.js";
 export { type MapperOptions, type MapperServer, startMapper } from "./mapper/mapper-server.js";
 export { type LogFields, type Logger, silentLogger } from "./observability/logger.js";
 export { PeerClient, type PeerClientOptions } from "./peer/peer-client.js";

@@ -1,5 +1,5 @@
 import type { Logger } from "@zmesh/mesh";
-import { MeshError, type PeerClient } from "@zmesh/mesh";
+import { failureLabel, type PeerClient } from "@zmesh/mesh";
 import type { FrameEvent } from "../gateway-api.js";
 import type { GatewayMetrics } from "../gateway-metrics.js";
 import type { FrameHealth } from "./frame-health.js";
@@ -109,7 +109,7 @@ export class FrameStream {
       metrics.frameAge.observe((Date.now() - requestedAt) / 1000);
     } catch (error) {
       health.recordFailure();
-      const reason = error instanceof MeshError ? error.code.toLowerCase() : "error";
+      const reason = failureLabel(error);
       metrics.framesSkipped.inc({ fps: this.#fpsLabel, reason });
       logger.debug("frame skipped", { fps: this.options.fps, reason });
     }

@@ -8,7 +8,7 @@ import type { DirectoryDiff, DirectoryView } from "../directory/directory-cache.
 import { MapperSet } from "../directory/mapper-set.js";
 import { MappersWatcher } from "../directory/mappers-watcher.js";
 import type { MergedDirectory } from "../directory/merged-directory.js";
-import { MeshError } from "../errors.js";
+import { failureLabel } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
@@ -181,8 +181,7 @@ export class PeerClient {
     const deadline = Date.now() + (options.timeoutMs ?? this.#defaultTimeoutMs);
     return new Promise((resolve, reject) => {
       const end = (error: unknown, result?: CallResult) => {
-        const outcome =
-          error === undefined ? "ok" : error instanceof MeshError ? error.code.toLowerCase() : "error";
+        const outcome = error === undefined ? "ok" : failureLabel(error);
         this.#durationOf(service, job, outcome).observe((performance.now() - started) / 1000);
         if (error === undefined) resolve(result as CallResult);
         else reject(error);
