@@ -112,7 +112,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const startedAt = Date.now();
   let seq = 0;
 
-  await admitMembers(security, reportRefusal);
+  const withdrawKeys = await admitMembers(security, reportRefusal);
   const secured = serverSocketOptions(security);
   const router = new Router({ linger: 0, maxMessageSize: 2 << 20, sendHighWaterMark: 10_000, ...secured });
   const publisher = new Publisher({ linger: 0, sendHighWaterMark: 10_000, ...secured });
@@ -319,6 +319,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     async close() {
       clearInterval(sweepTimer);
       clearInterval(snapshotTimer);
+      withdrawKeys();
       router.close();
       publisher.close();
       await serving;

@@ -29,12 +29,13 @@ export function refusalReporter(logger: Logger, registry: Registry): RefusalRepo
 
 /**
  * Before a process binds its server sockets: with CURVE, only keys of the mesh's key set get past
- * the handshake (the rest are counted as `unknown_key`); in insecure mode, anyone does.
+ * the handshake (the rest are counted as `unknown_key`); in insecure mode, anyone does. Resolves
+ * with the function that withdraws these keys when the server closes.
  */
-export async function admitMembers(security: MeshSecurity, report: RefusalReporter): Promise<void> {
-  if ("insecure" in security) return;
+export async function admitMembers(security: MeshSecurity, report: RefusalReporter): Promise<() => void> {
+  if ("insecure" in security) return () => {};
   const { known } = security.curve;
-  await admitOnly({
+  return admitOnly({
     admits: (publicKey) => known.has(publicKey),
     onRefused: (reason, address) => report(reason, { address }),
   });

@@ -14,32 +14,40 @@ export interface ZapPolicy {
   onRefused(reason: ZapRefusal, address: string): void;
 }
 
-let running: { router: Router; policies: ZapPolicy[] } | undefined;
+interface ZapState {
+  router: Router;
+  policies: ZapPolicy[];
+}
+
+/** The handler's start, shared: two servers starting at once in one process bind it only once. */
+let starting: Promise<ZapState> | undefined;
 
 /**
  * Starts this process's ZAP handler (once; later calls add their policy). Every CURVE server socket
  * of the process then admits a client only if some policy admits its public key: unknown keys never
  * complete the handshake, so they cannot send a message, nor read one. Must run before such a socket
- * binds: without a handler, libzmq lets every client in.
+ * binds: without a handler, libzmq lets every client in. Resolves with the function that withdraws
+ * this policy (when its server closes).
  */
-export async function admitOnly(policy: ZapPolicy): Promise<void> {
-  if (running) {
-    running.policies.push(policy);
-    return;
-  }
+export async function admitOnly(policy: ZapPolicy): Promise<() => void> {
+  starting ??= start();
+  const state = await starting;
+  state.policies.push(policy);
+  return () => {
+    const index = state.policies.indexOf(policy);
+    if (index >= 0) state.policies.splice(index, 1);
+  };
+}
+
+async function start(): Promise<ZapState> {
   const router = new Router({ linger: 0 });
   await router.bind(ZAP_ENDPOINT);
-  running = { router, policies: [policy] };
-  void answer(running);
+  const state = { router, policies: [] };
+  void answer(state);
+  return state;
 }
 
-/** Stops the handler (tests and shutdown); the next admitOnly starts a new one. */
-export function stopZapHandler(): void {
-  running?.router.close();
-  running = undefined;
-}
-
-async function answer(state: { router: Router; policies: ZapPolicy[] }): Promise<void> {
+async function answer(state: ZapState): Promise<void> {
   try {
     for await (const [identity, delimiter, version, requestId, , address, , mechanism, key] of state.router) {
       const verdict = judge(state.policies, String(mechanism), key, String(address));
@@ -65,8 +73,9 @@ function judge(
   key: Buffer | undefined,
   address: string,
 ): { ok: true; publicKey: string } | { ok: false; reason: ZapRefusal } {
+  // One refusal, reported once (by the first server still open), however many servers share the door.
   const refuse = (reason: ZapRefusal) => {
-    for (const policy of policies) policy.onRefused(reason, address);
+    policies[0]?.onRefused(reason, address);
     return { ok: false as const, reason };
   };
   // libzmq refuses a plaintext client before asking us: anything but a CURVE key is unknown here.

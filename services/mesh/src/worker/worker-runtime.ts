@@ -125,7 +125,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const server = new JobServer({ service, jobs: options.jobs, metrics, logger, contextFor });
 
   // Replies may still be flushing when we close after a drain: give them a moment.
-  await admitMembers(security, refusalReporter(logger, registry));
+  const withdrawKeys = await admitMembers(security, refusalReporter(logger, registry));
   const router = new Router({
     linger: 1000,
     maxMessageSize: 32 << 20,
@@ -206,6 +206,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       await membership.stop();
       const finished = await settlesWithin(server.idle(), timeoutMs);
       if (!finished) logger.warn("drain deadline passed with jobs unfinished", { load: server.load() });
+      withdrawKeys();
       router.close();
       await serving;
       await server.close();
