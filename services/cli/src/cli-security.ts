@@ -20,9 +20,12 @@ export interface CliSecurity {
  * ZMESH_KEYS, or else the nearest `.zmesh/keys` at or above the working directory (so after
  * `make run`, `npx zmesh ls` works as typed from anywhere in the checkout).
  */
-export function cliSecurity(keysFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): CliSecurity {
-  if (["1", "true", "yes"].includes(env.ZMESH_INSECURE ?? ""))
-    return { security: INSECURE, source: "ZMESH_INSECURE" };
+export function cliSecurity(
+  keysFlag: string | undefined,
+  insecure: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): CliSecurity {
+  if (insecure) return { security: INSECURE, source: "ZMESH_INSECURE" };
   const named = keysFlag ?? env.ZMESH_KEYS;
   const dir = named ?? findLocalKeys(process.cwd());
   if (dir === undefined)

@@ -1,6 +1,6 @@
 // zmesh: the operator's view of a mesh (ls, watch, call), talking to the mapper at MAPPER_ENDPOINT
 // (or to every replica in MAPPER_ENDPOINTS, their directories merged).
-import { loadConfigOrExit, memberSettings } from "@zmesh/mesh/service";
+import { loadConfigOrExit, memberSettings, securitySettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 import { call } from "./call-command.js";
 import { CliFailure, UsageError } from "./cli-errors.js";
@@ -28,8 +28,14 @@ if (commandLine.command === "help") {
 // The same setting, checked the same way, as every service's (a bad one exits 2 naming the variable).
 const OWN_PORT = "expected the mapper's own port, not 0 or * (those only make sense for a bind)";
 const dialable = (endpoint: string) => !/:(0|\*)$/.test(endpoint);
-const { MAPPER_ENDPOINT: mapperEndpoint, MAPPER_ENDPOINTS: mapperEndpoints } = loadConfigOrExit(
+const {
+  MAPPER_ENDPOINT: mapperEndpoint,
+  MAPPER_ENDPOINTS: mapperEndpoints,
+  ZMESH_INSECURE: insecure,
+} = loadConfigOrExit(
   z.object({
+    // Checked as the services check it (ZMESH_KEYS is not: unset, the CLI looks for the local set).
+    ZMESH_INSECURE: securitySettings.ZMESH_INSECURE,
     MAPPER_ENDPOINT: memberSettings.MAPPER_ENDPOINT.refine(dialable, { message: OWN_PORT }),
     MAPPER_ENDPOINTS: memberSettings.MAPPER_ENDPOINTS.refine(
       (endpoints) => endpoints === undefined || endpoints.every(dialable),
@@ -41,7 +47,7 @@ const { MAPPER_ENDPOINT: mapperEndpoint, MAPPER_ENDPOINTS: mapperEndpoints } = l
 const { command, flags, args } = commandLine;
 /** The mapper, over CURVE with the local key set when there is one (built only for commands that ask it). */
 const mapper = (): MapperTarget => {
-  const { security, source } = cliSecurity(flags.keys);
+  const { security, source } = cliSecurity(flags.keys, insecure);
   const endpoints = mapperEndpoints ?? [mapperEndpoint];
   return { endpoint: endpoints.join(", "), endpoints, security, keys: source };
 };

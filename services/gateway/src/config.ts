@@ -1,12 +1,5 @@
-import { intSetting, memberSettings, portSetting } from "@zmesh/mesh/service";
+import { flagSetting, intSetting, memberSettings, portSetting } from "@zmesh/mesh/service";
 import { z } from "zod";
-
-/** "true" or "false", read from a string (anything else is refused). */
-const booleanSetting = (fallback: boolean) =>
-  z
-    .enum(["true", "false"], { message: "expected true or false" })
-    .default(fallback ? "true" : "false")
-    .transform((value) => value === "true");
 
 /** Every setting of the gateway, read and checked once at start-up (documented in .env.example). */
 export const gatewayConfigSchema = z
@@ -29,7 +22,7 @@ export const gatewayConfigSchema = z
      * Take the client's address from the last X-Forwarded-For entry (the one our own proxy added).
      * Only behind a proxy that sets it: otherwise any client could claim any address.
      */
-    TRUST_FORWARDED_FOR: booleanSetting(false),
+    TRUST_FORWARDED_FOR: flagSetting(false),
     /** Heartbeat intervals without a directory event after which the gateway is not ready. */
     READY_STALE_INTERVALS: intSetting(2, 100, 5),
     /** Consecutive failed frame renders after which the gateway is not ready (until one succeeds). */

@@ -16,6 +16,7 @@ export {
 } from "./config/env.js";
 export { securityFromSettings } from "./config/security-from-settings.js";
 export { onShutdownSignal } from "./lifecycle.js";
+export { LogThrottle } from "./observability/log-throttle.js";
 export { createLogger, type LoggerOptions, type ProcessLogger } from "./observability/logger.js";
 export { type MetricsServer, serveMetrics } from "./observability/metrics-server.js";
 export { collectProcessMetrics } from "./observability/process-metrics.js";

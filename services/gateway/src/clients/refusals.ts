@@ -1,4 +1,5 @@
 import type { Logger } from "@zmesh/mesh";
+import { LogThrottle } from "@zmesh/mesh/service";
 import type { Counter } from "prom-client";
 import type { RefusalReason } from "../gateway-api.js";
 
@@ -7,8 +8,6 @@ const EVERY_REASON: Record<RefusalReason, true> = { connections_per_address: tru
 
 /** Every value of RefusalReason: the `reason` labels of zmesh_gateway_refusals_total. */
 export const REFUSAL_REASONS = Object.keys(EVERY_REASON) as RefusalReason[];
-
-const LOG_EVERY_MS = 10_000;
 
 /**
  * Counts every refusal and logs it, at most once per reason and window with the number held back,
@@ -24,16 +23,9 @@ export function refusalReporter(
   counter: Counter<"reason">,
   logger: Logger,
 ): (reason: RefusalReason, address: string) => void {
-  const windows = new Map<RefusalReason, { openedAt: number; held: number }>();
+  const throttle = new LogThrottle({ linesPerWindow: 1 });
   return (reason, address) => {
     counter.inc({ reason });
-    const now = Date.now();
-    const window = windows.get(reason);
-    if (window && now - window.openedAt < LOG_EVERY_MS) {
-      window.held++;
-      return;
-    }
-    windows.set(reason, { openedAt: now, held: 0 });
-    logger.warn("client refused", { reason, address, heldBack: window?.held ?? 0 });
+    throttle.log(reason, (heldBack) => logger.warn("client refused", { reason, address, heldBack }));
   };
 }

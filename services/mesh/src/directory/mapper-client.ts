@@ -43,11 +43,6 @@ export class MapperClient {
     });
   }
 
-  /** The first mapper endpoint as given (the only one, unless replicas were given). */
-  get mapperEndpoint(): string {
-    return this.mapperEndpoints[0] as string;
-  }
-
   /**
    * The live instances, optionally of one service, every page of them, from every mapper merged;
    * rejects if no mapper answers within `timeoutMs`. Names are resolved first (within the same time).

@@ -56,11 +56,6 @@ export class MapperSet {
     if (this.#names.length > 0) void this.#resolveLoop();
   }
 
-  /** The endpoints as configured (names unresolved): for messages to people. */
-  get configured(): readonly string[] {
-    return this.options.endpoints;
-  }
-
   /** The mappers in the set now, by endpoint (names resolved to addresses). */
   get channels(): ReadonlyMap<string, DealerChannel> {
     return this.#channels;

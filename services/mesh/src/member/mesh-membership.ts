@@ -44,11 +44,6 @@ export class MeshMembership {
     });
   }
 
-  /** True while at least one mapper is known to hold our record. */
-  get registered(): boolean {
-    return [...this.#members.values()].some((member) => member.registered);
-  }
-
   /** Starts registering and heartbeating with every mapper; resolves once any one has acknowledged us. */
   start(): Promise<void> {
     this.#started = true;

@@ -54,7 +54,7 @@ export class PeerConnection {
 
   /** True when a new request may go here now: connected (or connecting) and trusted by us. */
   available(now: number): boolean {
-    return this.reachable(now) && !this.health.suspect(this.channel.inFlight);
+    return this.reachable(now) && this.health.available(now, this.channel.inFlight);
   }
 
   /**

@@ -1,7 +1,6 @@
 export {
   dialableEndpointProblem,
   hostPortProblem,
-  hostProblem,
   MAX_IPC_PATH_BYTES,
 } from "./addresses.js";
 export {
