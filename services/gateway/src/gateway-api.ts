@@ -19,7 +19,6 @@
  * ```
  */
 import type { HealthState } from "@zmesh/mesh";
-import type { TokenBucket } from "./clients/token-bucket.js";
 
 // --- Socket.IO ---------------------------------------------------------------------------------
 
@@ -50,16 +49,6 @@ export interface ClientToServerEvents {
 
 /** Events between gateway servers: none, each gateway serves its own clients. */
 export type InterServerEvents = Record<never, never>;
-
-/** What the gateway keeps on each socket (`socket.data`, server side only); empty until admitted. */
-export interface SocketData {
-  /** The address the client's limits are counted against (see clientAddress). */
-  address?: string;
-  /** The client's budget of `subscribe` messages. */
-  subscribes?: TokenBucket;
-  /** The stream the client watches now (none before it joins one, and after it leaves). */
-  stream?: string | undefined;
-}
 
 /** What a client receives with each `frame` event. */
 export interface FrameEvent<Bytes = Uint8Array> {

@@ -4,6 +4,9 @@ import type { clientSocketOptions } from "../security/mesh-security.js";
 import { DealerChannel, type DealerChannelOptions } from "../transport/dealer-channel.js";
 import { dnsNameOf, type LookupAll, lookupAll, resolveEndpoint } from "./mapper-addresses.js";
 
+/** The most mappers one member or caller follows, however many addresses a name resolves to. */
+export const MAX_MAPPERS = 16;
+
 /** Told when a mapper joins the set (a channel to it is open) and when it leaves (before its channel closes). */
 export interface MapperSetListener {
   joined(endpoint: string, channel: DealerChannel): void;
@@ -97,7 +100,17 @@ export class MapperSet {
     );
     if (this.#closed) return;
     const fixed = this.options.endpoints.filter((endpoint) => dnsNameOf(endpoint) === undefined);
-    this.#update([...fixed, ...[...this.#resolved.values()].flat()]);
+    const wanted = [...new Set([...fixed, ...[...this.#resolved.values()].flat()])];
+    if (wanted.length > MAX_MAPPERS)
+      this.#failures.log("too many mappers", (heldBack) =>
+        this.#logger.warn("more mapper addresses than a member follows: keeping the first", {
+          addresses: wanted.length,
+          kept: MAX_MAPPERS,
+          heldBack,
+        }),
+      );
+    // Each mapper costs a channel, a watcher with a directory copy and a membership: a bounded few.
+    this.#update(wanted.slice(0, MAX_MAPPERS));
     const unresolved = this.#names.some((name) => !this.#resolved.has(name));
     this.#timer = setTimeout(
       () => void this.#resolveLoop(),

@@ -254,11 +254,10 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     logger.error("mapper socket loop failed", { error: String(error) }),
   );
 
-  const updateGauges = () => {
-    const now = Date.now();
+  const updateGauges = (instances: readonly InstanceRecord[]) => {
     metrics.instances.reset();
     metrics.instanceLoad.reset();
-    for (const instance of registry.list(now)) {
+    for (const instance of instances) {
       metrics.instances.inc({ service_name: instance.service, state: instance.state });
       metrics.instanceLoad.set(
         { service_name: instance.service, instance_id: instance.instanceId },
@@ -271,7 +270,8 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const snapshot = () => {
     const now = Date.now();
     const warmingUp = now - startedAt < WARM_UP_INTERVALS * heartbeatIntervalMs;
-    const groups = splitByBytes(registry.list(now));
+    const directory = registry.list(now);
+    const groups = splitByBytes(directory);
     const snapshotSeq = seq++;
     groups.forEach((instances, part) => {
       const header =
@@ -280,7 +280,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
           : { epoch, seq: snapshotSeq, partial: true, instances, part, parts: groups.length };
       events.post(encode("SNAPSHOT", header));
     });
-    updateGauges();
+    updateGauges(directory);
   };
   // Sweep often so expiry lands close to its deadline (3 intervals), not up to a whole interval late.
   /** A periodic task whose failure is logged (throttled) and retried on the next tick, never fatal. */
@@ -298,7 +298,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     publish(registry.sweep(Date.now())),
   );
   const snapshotTimer = every(heartbeatIntervalMs, "snapshot", snapshot);
-  updateGauges();
+  updateGauges(registry.list(Date.now()));
   logger.info("mapper listening", {
     endpoint,
     eventsEndpoint,
