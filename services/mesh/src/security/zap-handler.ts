@@ -27,7 +27,7 @@ let starting: Promise<ZapState> | undefined;
  * of the process then admits a client only if some policy admits its public key: unknown keys never
  * complete the handshake, so they cannot send a message, nor read one. Must run before such a socket
  * binds: without a handler, libzmq lets every client in. Resolves with the function that withdraws
- * this policy (when its server closes).
+ * this policy (when its server closes); the handler closes with its last policy.
  */
 export async function admitOnly(policy: ZapPolicy): Promise<() => void> {
   starting ??= start();
@@ -36,6 +36,11 @@ export async function admitOnly(policy: ZapPolicy): Promise<() => void> {
   return () => {
     const index = state.policies.indexOf(policy);
     if (index >= 0) state.policies.splice(index, 1);
+    // The last server gone: close the door too, so it keeps no process alive; a new server opens it again.
+    if (state.policies.length === 0 && starting !== undefined) {
+      starting = undefined;
+      state.router.close();
+    }
   };
 }
 
