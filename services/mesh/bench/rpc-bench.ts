@@ -71,6 +71,12 @@ async function moleculerFleet(namespace: string, delays: number[]): Promise<Syst
   const callerPort = await freePort();
   const nodes: Record<string, number> = {};
   for (let i = 0; i < delays.length; i++) nodes[`${namespace}-echo-${i}`] = await freePort();
+  // The caller listens first: each node's first gossip then reaches it, instead of waiting for the
+  // caller's own gossip round to pick that node (a random pick every 2 s).
+  const broker = new moleculer.ServiceBroker(
+    moleculerBrokerOptions(`${namespace}-caller`, callerPort, nodes, namespace),
+  );
+  await broker.start();
   const servers = await Promise.all(
     Object.entries(nodes).map(async ([nodeID, port], i) => {
       const node = spawnChild(`${BENCH}/moleculer-echo-node.js`, {
@@ -84,17 +90,12 @@ async function moleculerFleet(namespace: string, delays: number[]): Promise<Syst
       return node;
     }),
   );
-  const broker = new moleculer.ServiceBroker(
-    moleculerBrokerOptions(`${namespace}-caller`, callerPort, nodes, namespace),
-  );
-  await broker.start();
-  await broker.waitForServices("echo", 10_000);
   await waitFor(
     "every Moleculer echo node",
     () =>
       broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "echo").length ===
       delays.length,
-    10_000,
+    30_000,
   );
   return {
     roundTrip: () => broker.call("echo.echo", { data: PAYLOAD_TEXT }),

@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Dealer } from "zeromq";
 import { DIRECTORY_PART_BYTES } from "../src/mapper/directory-parts.js";
-import { type MapperServer, startMapper } from "../src/mod.js";
+import { type MapperServer, startMapper, startWorker, type WorkerRuntime } from "../src/mod.js";
 import {
+  BATCH_CODE,
   ErrorCode,
   headerSchemas,
   LOAD_LIMITS,
+  MAX_BATCH_MESSAGES,
   MAX_IPC_PATH_BYTES,
   MAX_PAGE_INSTANCES,
   MAX_SNAPSHOT_PARTS,
@@ -69,6 +71,8 @@ describe("docs/protocol.md", () => {
     expect(doc).toContain(`\`limit\` (GET_PEERS): 1-${MAX_PAGE_INSTANCES} instances`);
     expect(doc).toContain(`\`parts\` is 2-${MAX_SNAPSHOT_PARTS}`);
     expect(doc).toContain(`at most ${DIRECTORY_PART_BYTES / 1024} KiB of records`);
+    expect(doc).toContain(`A BATCH holds 1 to ${MAX_BATCH_MESSAGES} messages`);
+    expect(doc).toContain(`\`0x${BATCH_CODE.toString(16)}\` (BATCH)`);
   });
 
   it("states the protocol version the code speaks", () => {
@@ -154,5 +158,106 @@ describe("a live mapper speaks the documented protocol", () => {
     const second = await exchange(0x04, { id: 10, service: "paged", limit: 2, cursor: "p-2" });
     expect(second.header).toMatchObject({ instances: [{ instanceId: "p-3" }] });
     expect(second.header.next).toBeUndefined();
+  });
+
+  it("a BATCH → ERROR UNEXPECTED_TYPE: batches are for the data plane", async () => {
+    const refused = await exchange(0x40, {});
+    expect(refused).toMatchObject({ type: 0x7f, header: { code: "UNEXPECTED_TYPE" } });
+  });
+});
+
+describe("a live worker reads the documented BATCH", () => {
+  let mapper: MapperServer;
+  let worker: WorkerRuntime;
+  let socket: Dealer;
+  beforeAll(async () => {
+    mapper = await startMapper({ bind: "tcp://127.0.0.1:0", eventsBind: "tcp://127.0.0.1:0" });
+    worker = await startWorker({
+      service: "echo",
+      mapperEndpoint: mapper.endpoint,
+      jobs: { echo: { concurrency: 4, queueCapacity: 4, run: (request) => request } },
+    });
+    socket = new Dealer({ linger: 0, receiveTimeout: 2000 });
+    socket.connect(worker.endpoint);
+  });
+  afterAll(async () => {
+    socket.close();
+    await worker.drain(1000);
+    await mapper.close();
+  });
+
+  /** A BATCH frame as the document lays it out: each message's frame 0 and payload, length-prefixed. */
+  const batchOf = (messages: { type: number; header: object; payload?: string }[]) => {
+    const parts = [Buffer.from([0x5a, 0x4d, 0x01, 0x40])];
+    for (const { type, header, payload = "" } of messages) {
+      const head = Buffer.concat([
+        Buffer.from([0x5a, 0x4d, 0x01, type]),
+        Buffer.from(JSON.stringify(header)),
+      ]);
+      const body = Buffer.from(payload);
+      for (const bytes of [head, body])
+        parts.push(Buffer.from([0, 0, bytes.length >> 8, bytes.length & 0xff]), bytes);
+    }
+    return Buffer.concat(parts);
+  };
+  /** The answers to `count` messages, whether they come one by one or batched, by id. */
+  const answers = async (count: number) => {
+    const got: { type: number; header: Record<string, unknown>; payload: string }[] = [];
+    while (got.length < count) {
+      const [frame, payload] = (await socket.receive()) as Buffer[];
+      if (frame?.[3] !== 0x40) {
+        got.push({
+          type: frame?.[3] ?? 0,
+          header: JSON.parse(frame?.subarray(4).toString() ?? ""),
+          payload: String(payload ?? ""),
+        });
+        continue;
+      }
+      for (let at = 4; at < frame.length; ) {
+        const head = frame.subarray(at + 4, at + 4 + frame.readUInt32BE(at));
+        at += 4 + head.length;
+        const body = frame.subarray(at + 4, at + 4 + frame.readUInt32BE(at));
+        at += 4 + body.length;
+        got.push({
+          type: head[3] ?? 0,
+          header: JSON.parse(head.subarray(4).toString()),
+          payload: String(body),
+        });
+      }
+    }
+    return got.sort((a, b) => Number(a.header.id ?? -1) - Number(b.header.id ?? -1));
+  };
+  const request = (id: number, job: string, payload: string) => ({
+    type: 0x30,
+    header: { id, service: "echo", job, timeoutMs: 1000, traceId: "t", contentType: "text/plain" },
+    payload,
+  });
+
+  it("answers each message of a BATCH as if it had come alone", async () => {
+    await socket.send(
+      batchOf([request(1, "echo", "one"), request(2, "nope", ""), request(3, "echo", "three")]),
+    );
+    const got = await answers(3);
+    expect(got).toEqual([
+      expect.objectContaining({ type: 0x31, header: expect.objectContaining({ id: 1 }), payload: "one" }),
+      expect.objectContaining({
+        type: 0x7f,
+        header: expect.objectContaining({ id: 2, code: "UNKNOWN_JOB" }),
+      }),
+      expect.objectContaining({ type: 0x31, header: expect.objectContaining({ id: 3 }), payload: "three" }),
+    ]);
+  });
+
+  it("a BATCH whose lengths do not tile its frame → one ERROR MALFORMED, none of it served", async () => {
+    const whole = batchOf([request(4, "echo", "four")]);
+    await socket.send(whole.subarray(0, whole.length - 1));
+    expect(await answers(1)).toEqual([
+      expect.objectContaining({ type: 0x7f, header: expect.objectContaining({ code: "MALFORMED" }) }),
+    ]);
+    // The next answer is to the next request: nothing of the broken batch ran.
+    await socket.send(batchOf([request(5, "echo", "five")]));
+    expect(await answers(1)).toEqual([
+      expect.objectContaining({ header: expect.objectContaining({ id: 5 }) }),
+    ]);
   });
 });

@@ -71,6 +71,9 @@ const FORBIDDEN_BECAUSE: Record<AuthRefusal | Exclude<RegistryRefusal, "director
 };
 
 /** How many heartbeat intervals a restarted mapper waits for members to re-register. */
+/** An answer's frames: a Buffer header from `encode`, or text from `encodeError`. */
+type Answer = (string | Buffer)[];
+
 const WARM_UP_INTERVALS = 2;
 /** Log lines of each kind (registered, expired, refused...) per 10 s: all of a small mesh, not a flood. */
 const LINES_PER_KIND = 20;
@@ -143,7 +146,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   };
 
   /** The mapper's answer to one valid message; registry changes are published on the way. */
-  const answer = (message: Message): Buffer[] => {
+  const answer = (message: Message): Answer => {
     const now = Date.now();
     switch (message.type) {
       case "REGISTER": {
@@ -197,12 +200,12 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   const forbid = (
     reason: AuthRefusal | Exclude<RegistryRefusal, "directory_full">,
     request: { id: number; instanceId: string; service?: string },
-  ): Buffer[] => {
+  ): Answer => {
     reportRefusal(reason, { member: request.instanceId, memberService: request.service });
     return encodeError(ErrorCode.FORBIDDEN, FORBIDDEN_BECAUSE[reason], request.id);
   };
 
-  const refuseFull = (request: { id: number; instanceId: string; service: string }): Buffer[] => {
+  const refuseFull = (request: { id: number; instanceId: string; service: string }): Answer => {
     metrics.refusals.inc({ reason: "directory_full" });
     throttle.log("refused: directory full", (heldBack) =>
       logger.warn("registration refused: directory full", {
@@ -220,7 +223,7 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
   };
 
   /** Answers one message; a failure while answering costs that message an ERROR, never the loop. */
-  const answerSafely = (frames: Buffer[]): Buffer[] => {
+  const answerSafely = (frames: Buffer[]): Answer => {
     const decoded = decode(frames);
     if (!decoded.ok) {
       reportMalformed(decoded);

@@ -38,12 +38,13 @@ export class PeerConnection {
 
   constructor(
     public record: InstanceRecord,
-    options: Omit<DealerChannelOptions, "onConnectionChange" | "failPendingOnDisconnect">,
+    options: Omit<DealerChannelOptions, "onConnectionChange" | "failPendingOnDisconnect" | "batching">,
     private readonly events: PeerConnectionEvents,
   ) {
     this.channel = new DealerChannel(record.endpoint, {
       ...options,
       failPendingOnDisconnect: true,
+      batching: true,
       onConnectionChange: (state) => events.onStateChange(this, state),
     });
   }

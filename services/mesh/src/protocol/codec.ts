@@ -1,5 +1,6 @@
 import { hotHeader } from "./hot-headers.js";
 import {
+  BATCH_CODE,
   ErrorCode,
   MessageType,
   type MessageTypeName,
@@ -66,6 +67,9 @@ const SIGNATURE_TEXT = Object.fromEntries(
   ]),
 ) as Record<MessageTypeName, string>;
 
+/** A message as encodeForSend makes it: the header frame as text, and the payload when there is one. */
+export type OutgoingFrames = [string] | [string, Buffer];
+
 /**
  * `encode` for a socket: the same bytes on the wire, with the header frame as a string. zeromq.js
  * sends a string from its own UTF-8 copy, where a Buffer over 128 bytes (a REQUEST header often is)
@@ -75,7 +79,7 @@ export function encodeForSend<K extends MessageTypeName>(
   type: K,
   header: Headers[K],
   payload?: Uint8Array,
-): [string] | [string, Buffer] {
+): OutgoingFrames {
   const head = SIGNATURE_TEXT[type] + JSON.stringify(header);
   if (payload !== undefined && payload.byteLength > 0 && PAYLOAD_TYPES.has(type))
     return [head, asBuffer(payload)];
@@ -104,6 +108,11 @@ export function decode(frames: readonly Uint8Array[], limits: DecodeLimits = def
       `protocol version ${head[2]}, this peer speaks ${PROTOCOL_VERSION}`,
     );
   }
+  if (head[3] === BATCH_CODE)
+    return fail(
+      ErrorCode.UNEXPECTED_TYPE,
+      "a BATCH travels only between a caller and a worker, never nested",
+    );
   const type = messageTypeName(head[3] as number);
   if (type === undefined)
     return fail(ErrorCode.UNKNOWN_TYPE, `unknown message type 0x${head[3]?.toString(16)}`);
@@ -163,9 +172,9 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** ERROR frames for a reply: the id is included only when the request's id is known. */
-export function encodeError(code: string, message: string, id?: number): Buffer[] {
-  return encode("ERROR", id === undefined ? { code, message } : { id, code, message });
+/** ERROR frames for a reply, for a socket: the id is included only when the request's id is known. */
+export function encodeError(code: string, message: string, id?: number): OutgoingFrames {
+  return encodeForSend("ERROR", id === undefined ? { code, message } : { id, code, message });
 }
 
 /** The correlation id of a message, for the types that carry one. */

@@ -22,6 +22,12 @@ export const MessageType = {
   ERROR: 0x7f,
 } as const;
 
+/**
+ * Not a message but a container of them (see batch.ts): data-plane messages to one peer, sent as one
+ * ZeroMQ message. Its code shares the signature byte with the message types.
+ */
+export const BATCH_CODE = 0x40;
+
 export type MessageTypeName = keyof typeof MessageType;
 export type MessageTypeCode = (typeof MessageType)[MessageTypeName];
 

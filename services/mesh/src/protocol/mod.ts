@@ -3,6 +3,7 @@ export {
   hostPortProblem,
   MAX_IPC_PATH_BYTES,
 } from "./addresses.js";
+export { BATCHABLE_TYPES, decodeEach, encodeBatch, isBatch, MAX_BATCH_MESSAGES } from "./batch.js";
 export {
   type DecodeFailure,
   type DecodeLimits,
@@ -11,11 +12,19 @@ export {
   defaultLimits,
   encode,
   encodeError,
+  encodeForSend,
   idOf,
   type Message,
   type MessageOf,
+  type OutgoingFrames,
 } from "./codec.js";
-export { ErrorCode, MessageType, type MessageTypeName, PROTOCOL_VERSION } from "./message-types.js";
+export {
+  BATCH_CODE,
+  ErrorCode,
+  MessageType,
+  type MessageTypeName,
+  PROTOCOL_VERSION,
+} from "./message-types.js";
 export {
   type ChangeKind,
   type DirectoryChange,

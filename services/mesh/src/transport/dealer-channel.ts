@@ -1,8 +1,16 @@
 import { Dealer } from "zeromq";
 import { CallFailure, MeshError } from "../errors.js";
-import { encodeForSend } from "../protocol/codec.js";
-import { decode, type Headers, idOf, type Message, type MessageTypeName } from "../protocol/mod.js";
+import {
+  type DecodeResult,
+  decodeEach,
+  encodeForSend,
+  type Headers,
+  idOf,
+  type Message,
+  type MessageTypeName,
+} from "../protocol/mod.js";
 import type { clientSocketOptions } from "../security/mesh-security.js";
+import { BatchWriter } from "./batch-writer.js";
 import { endedByOwnClose } from "./closed-socket.js";
 import { type Deadline, deadlines } from "./deadline-sweep.js";
 import { SocketWriter } from "./socket-writer.js";
@@ -14,13 +22,15 @@ type Requestable = "REGISTER" | "HEARTBEAT" | "DEREGISTER" | "GET_PEERS" | "REQU
 
 export interface DealerChannelOptions {
   /** Called for every undecodable reply. */
-  onMalformed: (failure: Extract<ReturnType<typeof decode>, { ok: false }>) => void;
+  onMalformed: (failure: Extract<DecodeResult, { ok: false }>) => void;
   /** Connection state as ZeroMQ reports it: handshake done (up), or dropped (down). */
   onConnectionChange?: (state: ConnectionState) => void;
   /** Fail requests in flight at once when the connection drops (peers), or let them time out (mapper). */
   failPendingOnDisconnect?: boolean;
   /** ZMTP heartbeats: notice a frozen peer whose TCP connection still looks open. */
   zmtpHeartbeatMs?: number;
+  /** Send the requests of one turn as one BATCH (data plane only: the mapper takes no BATCH). */
+  batching?: boolean;
   /** CURVE client options (see security/mesh-security.ts): empty for plaintext. */
   secured?: ReturnType<typeof clientSocketOptions>;
 }
@@ -50,6 +60,7 @@ interface Pending {
 export class DealerChannel {
   readonly #socket: Dealer;
   readonly #writer: SocketWriter;
+  readonly #batches: BatchWriter | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
@@ -76,6 +87,7 @@ export class DealerChannel {
       ...options.secured,
     });
     this.#writer = new SocketWriter(this.#socket, () => {});
+    this.#batches = options.batching ? new BatchWriter(this.#writer) : undefined;
     // Watch before connecting: events emitted before the observer exists are lost.
     void this.#watchConnection();
     try {
@@ -146,11 +158,13 @@ export class DealerChannel {
     });
     this.#pending.set(id, { waiter, deadline });
     const frames = encodeForSend(type as MessageTypeName, { ...header, id } as Headers[K], payload);
-    this.#writer.post(frames, (error) => {
+    const refused = (error: unknown) => {
       const failure = new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`);
       // A full queue refuses at once: still answer after `send` has returned.
       queueMicrotask(() => this.#settle(id)?.waiter.reject(failure));
-    });
+    };
+    if (this.#batches) this.#batches.post(frames, refused);
+    else this.#writer.post(frames, refused);
   }
 
   close(): void {
@@ -176,19 +190,20 @@ export class DealerChannel {
 
   async #read(): Promise<void> {
     try {
-      for await (const frames of this.#socket) {
-        const decoded = decode(frames);
-        if (!decoded.ok) {
-          this.options.onMalformed(decoded);
-          continue;
-        }
-        const id = idOf(decoded.message);
-        if (id !== undefined) this.#settle(id)?.waiter.resolve(decoded.message);
-      }
+      for await (const frames of this.#socket) decodeEach(frames, this.#answered);
     } catch (error) {
       if (!endedByOwnClose(this.#socket)) throw error;
     }
   }
+
+  /** One answer, decoded: it settles the request it names; one that names none is dropped. */
+  readonly #answered = (decoded: DecodeResult): void => {
+    if (!decoded.ok) this.options.onMalformed(decoded);
+    else {
+      const id = idOf(decoded.message);
+      if (id !== undefined) this.#settle(id)?.waiter.resolve(decoded.message);
+    }
+  };
 
   async #watchConnection(): Promise<void> {
     const events = this.#socket.events;

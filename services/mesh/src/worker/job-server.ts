@@ -1,7 +1,14 @@
 import type { Counter, Histogram } from "prom-client";
 import type { Logger } from "../observability/logger.js";
 import type { workerMetrics } from "../observability/metrics.js";
-import { ErrorCode, encode, encodeError, type Load, type MessageOf } from "../protocol/mod.js";
+import {
+  ErrorCode,
+  encodeError,
+  encodeForSend,
+  type Load,
+  type MessageOf,
+  type OutgoingFrames,
+} from "../protocol/mod.js";
 import { BoundedJobQueue } from "./job-queue.js";
 import type { JobContext, JobDefinition, JobHandler, JobRequest, JobResult } from "./jobs.js";
 import { LoadTracker } from "./load-tracker.js";
@@ -28,7 +35,7 @@ export interface JobServerOptions {
   contextFor: (request: JobRequest, deadline: number) => JobContext;
 }
 
-type Reply = (frames: Buffer[]) => void;
+type Reply = (frames: OutgoingFrames) => void;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -113,7 +120,7 @@ export class JobServer {
       job.outcomes.busy.inc();
       job.busy.inc();
       this.#loadTracker.recordRefused();
-      reply(encode("BUSY", { id, load: this.load() }));
+      reply(encodeForSend("BUSY", { id, load: this.load() }));
     }
   }
 
@@ -127,7 +134,7 @@ export class JobServer {
     const { id, timeoutMs, traceId, contentType } = message.header;
     // Deadlines are local: the caller's remaining budget, counted from arrival.
     const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
-    const finish = (outcome: Outcome, frames: Buffer[]) => {
+    const finish = (outcome: Outcome, frames: OutgoingFrames) => {
       const ms = performance.now() - arrivedAt;
       job.outcomes[outcome].inc();
       job.duration.observe(ms / 1000);
@@ -144,7 +151,8 @@ export class JobServer {
       try {
         const durationMs = performance.now() - arrivedAt;
         this.#loadTracker.recordServed();
-        finish("ok", encode("REPLY", { id, contentType: result.contentType, durationMs }, result.payload));
+        const header = { id, contentType: result.contentType, durationMs };
+        finish("ok", encodeForSend("REPLY", header, result.payload));
       } catch (error) {
         fail(error);
       }

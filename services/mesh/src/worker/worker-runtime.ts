@@ -9,7 +9,16 @@ import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { workerMetrics } from "../observability/metrics.js";
 import { PeerClient } from "../peer/peer-client.js";
-import { decode, ErrorCode, encodeError, idOf, type Load, type Message } from "../protocol/mod.js";
+import {
+  type DecodeResult,
+  decodeEach,
+  ErrorCode,
+  encodeError,
+  idOf,
+  type Load,
+  type Message,
+  type OutgoingFrames,
+} from "../protocol/mod.js";
 import { admitMembers, refusalReporter } from "../security/admit-members.js";
 import { KeyProof } from "../security/key-proof.js";
 import type { MeshKeys } from "../security/key-set.js";
@@ -19,6 +28,7 @@ import {
   type MeshSecurity,
   serverSocketOptions,
 } from "../security/mesh-security.js";
+import { BatchWriter } from "../transport/batch-writer.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { settlesWithin } from "../util/settles-within.js";
@@ -136,16 +146,15 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   });
   await router.bind(bindable(options.bind ?? "tcp://127.0.0.1:0"));
   const endpoint = advertisedEndpoint(router.lastEndpoint as string, options.advertiseHost);
-  const replies = new SocketWriter(router, (error) =>
-    logger.debug("reply not sent", { error: String(error) }),
+  const replies = new BatchWriter(
+    new SocketWriter(router, (error) => logger.debug("reply not sent", { error: String(error) })),
   );
 
   const throttle = new LogThrottle({ linesPerWindow: 5 });
   /** Takes one message; a throw while taking it costs that message an ERROR, never the loop. */
-  const take = (frames: Buffer[], reply: (answer: Buffer[]) => void) => {
+  const take = (decoded: DecodeResult, reply: (answer: OutgoingFrames) => void) => {
     let message: Message | undefined;
     try {
-      const decoded = decode(frames);
       if (!decoded.ok) {
         reportMalformed(decoded);
         return reply(encodeError(decoded.code, decoded.reason, decoded.id));
@@ -165,7 +174,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   };
   const serveLoop = async () => {
     for await (const [identity, ...frames] of router) {
-      take(frames as Buffer[], (answer) => replies.post([identity as Buffer, ...answer]));
+      const reply = (answer: OutgoingFrames) => replies.post(answer, undefined, identity as Buffer);
+      decodeEach(frames, (decoded) => take(decoded, reply));
     }
   };
   const serving = serveLoop().catch((error: unknown) =>
@@ -207,6 +217,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       const finished = await settlesWithin(server.idle(), timeoutMs);
       if (!finished) logger.warn("drain deadline passed with jobs unfinished", { load: server.load() });
       withdrawKeys();
+      replies.flush();
       router.close();
       await serving;
       await server.close();

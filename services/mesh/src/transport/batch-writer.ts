@@ -1,0 +1,91 @@
+import { encodeBatch, MAX_BATCH_MESSAGES, type OutgoingFrames } from "../protocol/mod.js";
+import type { SocketWriter } from "./socket-writer.js";
+
+type Refused = ((error: unknown) => void) | undefined;
+
+/** Payload bytes past which a destination's batch leaves at once instead of growing. */
+const MAX_BATCH_PAYLOAD_BYTES = 1 << 20;
+
+/** One destination's messages of this turn. */
+class Outbox {
+  readonly messages: OutgoingFrames[] = [];
+  readonly refused: Refused[] = [];
+  #payloadBytes = 0;
+
+  constructor(readonly identity: Buffer | undefined) {}
+
+  add(message: OutgoingFrames, onRefused: Refused): void {
+    this.messages.push(message);
+    this.refused.push(onRefused);
+    this.#payloadBytes += message[1]?.byteLength ?? 0;
+  }
+
+  get full(): boolean {
+    return this.messages.length >= MAX_BATCH_MESSAGES || this.#payloadBytes >= MAX_BATCH_PAYLOAD_BYTES;
+  }
+}
+
+/**
+ * The data plane's writer: messages posted during one turn of the event loop leave together once it
+ * ends (as a Node stream corked until nextTick), each destination's as one BATCH, a lone message as
+ * itself. Nothing waits past the turn that posted it, so a lone request costs no latency, while a busy
+ * caller or worker pays zeromq.js's per-send cost (half its CPU, unbatched) once per batch.
+ *
+ * @example
+ * const batches = new BatchWriter(new SocketWriter(router, onError));
+ * batches.post(encodeForSend("REPLY", header, payload), undefined, identity);
+ */
+export class BatchWriter {
+  readonly #outboxes = new Map<string, Outbox>();
+  #scheduled = false;
+
+  constructor(private readonly writer: SocketWriter) {}
+
+  /**
+   * Queues `message` for `identity` (a ROUTER's peer; none on a DEALER). `onRefused` hears of it if
+   * ZeroMQ, or the writer's bounded queue, refused the message's batch.
+   */
+  post(message: OutgoingFrames, onRefused?: Refused, identity?: Buffer): void {
+    if (!this.#scheduled) {
+      // The turn's first message leaves at once: a lone request or reply waits for nothing.
+      this.#scheduled = true;
+      process.nextTick(this.flush);
+      const outbox = new Outbox(identity);
+      outbox.add(message, onRefused);
+      this.#send(outbox);
+      return;
+    }
+    const key = identity === undefined ? "" : identity.toString("latin1");
+    let outbox = this.#outboxes.get(key);
+    if (outbox === undefined) {
+      outbox = new Outbox(identity);
+      this.#outboxes.set(key, outbox);
+    }
+    outbox.add(message, onRefused);
+    if (outbox.full) {
+      this.#outboxes.delete(key);
+      this.#send(outbox);
+    }
+  }
+
+  /** Hands every queued message to the socket now (before closing it, say). */
+  readonly flush = (): void => {
+    this.#scheduled = false;
+    for (const outbox of this.#outboxes.values()) this.#send(outbox);
+    this.#outboxes.clear();
+  };
+
+  #send({ messages, refused, identity }: Outbox): void {
+    const frames = messages.length === 1 ? (messages[0] as OutgoingFrames) : [encodeBatch(messages)];
+    const addressed = identity === undefined ? frames : [identity, ...frames];
+    const anyListener = refused.some((listener) => listener !== undefined);
+    this.writer.post(
+      addressed,
+      anyListener
+        ? (error) => {
+            for (const listener of refused) listener?.(error);
+          }
+        : undefined,
+    );
+  }
+}
