@@ -8,6 +8,8 @@ export interface Deadline {
  * Many deadlines on one timer. Nearly every request is answered long before its deadline, and a
  * timer set and cleared per request costs more than the request's own bookkeeping; here a settled
  * request only leaves a set, and one timer, armed for the earliest deadline, fires the ones due.
+ * The timer is not cleared when the set empties (one request at a time would set and clear it every
+ * round trip): it is only unref'd, so it keeps no process alive, and sweeps nothing when it fires.
  *
  * @example
  * const deadline = deadlines.add(5000, () => reject(new Error("timed out")));
@@ -18,36 +20,41 @@ export class DeadlineSweep {
   readonly #waiting = new Set<Deadline>();
   #timer: NodeJS.Timeout | undefined;
   #armedFor = Number.POSITIVE_INFINITY;
+  /** Whether the timer keeps the process alive: only while a deadline waits. */
+  #holding = false;
 
   /** Calls `fire` once `delayMs` have passed, unless cancelled before. */
   add(delayMs: number, fire: () => void): Deadline {
     const deadline = { at: performance.now() + delayMs, fire };
     this.#waiting.add(deadline);
     if (deadline.at < this.#armedFor) this.#arm(deadline.at);
+    else this.#hold(true);
     return deadline;
   }
 
   cancel(deadline: Deadline): void {
     this.#waiting.delete(deadline);
-    // Nothing left to wait for: the timer must not keep the process alive.
-    if (this.#waiting.size === 0) this.#disarm();
+    if (this.#waiting.size === 0) this.#hold(false);
   }
 
   #arm(at: number): void {
-    this.#disarm();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = at;
     this.#timer = setTimeout(() => this.#sweep(), Math.max(0, at - performance.now()));
+    this.#holding = true;
   }
 
-  #disarm(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#armedFor = Number.POSITIVE_INFINITY;
+  #hold(holding: boolean): void {
+    if (this.#holding === holding || this.#timer === undefined) return;
+    this.#holding = holding;
+    if (holding) this.#timer.ref();
+    else this.#timer.unref();
   }
 
   #sweep(): void {
     this.#timer = undefined;
     this.#armedFor = Number.POSITIVE_INFINITY;
+    this.#holding = false;
     const now = performance.now();
     const due: Deadline[] = [];
     let next = Number.POSITIVE_INFINITY;
