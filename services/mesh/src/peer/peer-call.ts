@@ -1,5 +1,5 @@
 import { CallFailure, MeshError } from "../errors.js";
-import type { Load } from "../protocol/mod.js";
+import { DEFAULT_CONTENT_TYPE, type Headers, type Load } from "../protocol/mod.js";
 import type { CallResult } from "../worker/jobs.js";
 import type { LatencyEstimate } from "./latency-estimate.js";
 import { type AttemptEvents, type AttemptOutcome, misdirected, type PeerAttempt } from "./peer-attempt.js";
@@ -92,7 +92,7 @@ export class PeerCall implements AttemptEvents {
     if (reply.type === "REPLY") {
       this.#finish(undefined, {
         payload: reply.payload ?? EMPTY,
-        contentType: reply.header.contentType,
+        contentType: reply.header.contentType ?? DEFAULT_CONTENT_TYPE,
         servedBy: attempt.instanceId,
         durationMs: reply.header.durationMs,
       });
@@ -127,13 +127,13 @@ export class PeerCall implements AttemptEvents {
     if (!connection) return false;
     this.#tried.add(connection.instanceId);
     if (this.#lastFailure) route.retried(this.#lastFailure.code.toLowerCase());
-    const header = {
+    const header: Omit<Headers["REQUEST"], "id"> = {
       service: route.service,
       job: plan.job,
       timeoutMs,
       traceId: plan.traceId,
-      contentType: plan.contentType,
     };
+    if (plan.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = plan.contentType;
     // Knowing nothing of the job yet, an idempotent call still shares its deadline between its attempts.
     const budgetMs =
       route.budget(connection, plan.job) ??

@@ -12,7 +12,7 @@ import { failureLabel } from "../errors.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { malformedReporter } from "../observability/malformed.js";
 import { peerMetrics } from "../observability/metrics.js";
-import type { InstanceRecord } from "../protocol/mod.js";
+import { DEFAULT_CONTENT_TYPE, type InstanceRecord } from "../protocol/mod.js";
 import { clientSocketOptions, INSECURE, type MeshSecurity } from "../security/mesh-security.js";
 import type { ConnectionState } from "../transport/dealer-channel.js";
 import { settlesWithin } from "../util/settles-within.js";
@@ -193,7 +193,7 @@ export class PeerClient {
         maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryable: options.retryable ?? false,
         traceId: options.traceId ?? newTraceId(),
-        contentType: options.contentType ?? "application/octet-stream",
+        contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
       };
       const entry = this.#services.get(service);
       // Only a service's first calls wait for the directory: later ones start in this tick.

@@ -16,21 +16,27 @@ const isId = (value: unknown): value is number =>
 const isText = (value: unknown, min: number, max: number): value is string =>
   typeof value === "string" && value.length >= min && value.length <= max;
 
+/** Absent (the default, raw bytes) or text of at most 128 characters. */
+const isContentType = (value: unknown): value is string | undefined =>
+  value === undefined || isText(value, 0, 128);
+
 function request(raw: Raw): Headers["REQUEST"] | undefined {
   const { id, service, job, timeoutMs, traceId, contentType } = raw;
   if (!isId(id) || typeof service !== "string" || !SERVICE.test(service)) return undefined;
   if (typeof job !== "string" || !JOB.test(job)) return undefined;
   if (!Number.isInteger(timeoutMs) || (timeoutMs as number) < 1 || (timeoutMs as number) > 3_600_000)
     return undefined;
-  if (!isText(traceId, 1, 64) || !isText(contentType, 0, 128)) return undefined;
-  return { id, service, job, timeoutMs: timeoutMs as number, traceId, contentType };
+  if (!isText(traceId, 1, 64) || !isContentType(contentType)) return undefined;
+  const header: Headers["REQUEST"] = { id, service, job, timeoutMs: timeoutMs as number, traceId };
+  if (contentType !== undefined) header.contentType = contentType;
+  return header;
 }
 
 function reply(raw: Raw): Headers["REPLY"] | undefined {
   const { id, contentType, durationMs } = raw;
-  if (!isId(id) || !isText(contentType, 0, 128)) return undefined;
+  if (!isId(id) || !isContentType(contentType)) return undefined;
   if (typeof durationMs !== "number" || !Number.isFinite(durationMs) || durationMs < 0) return undefined;
-  return { id, contentType, durationMs };
+  return contentType === undefined ? { id, durationMs } : { id, contentType, durationMs };
 }
 
 const checks: Partial<Record<keyof Headers, (raw: Raw) => Headers[keyof Headers] | undefined>> = {

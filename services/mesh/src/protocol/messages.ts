@@ -101,6 +101,14 @@ export interface DirectoryChange {
 }
 
 /** The header schema of every message type: what a receiver accepts, field by field (docs/protocol.md). */
+/**
+ * What a payload is when its message names nothing: raw bytes. Senders leave this default out: it
+ * keeps a usual REQUEST's header frame within the 128 bytes zeromq.js copies on arrival, where a
+ * longer frame is lent as an external buffer, which cost a round trip about 8 µs.
+ */
+export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+const contentTypeSchema = z.string().max(128).optional();
+
 export const headerSchemas = {
   REGISTER: z.object({
     id: messageId,
@@ -172,9 +180,9 @@ export const headerSchemas = {
     /** Time budget left for this hop, in ms: relative, so no clock agreement is needed between hosts. */
     timeoutMs: z.number().int().min(1).max(3_600_000),
     traceId: z.string().min(1).max(64),
-    contentType: z.string().max(128),
+    contentType: contentTypeSchema,
   }),
-  REPLY: z.object({ id: messageId, contentType: z.string().max(128), durationMs: z.number().min(0) }),
+  REPLY: z.object({ id: messageId, contentType: contentTypeSchema, durationMs: z.number().min(0) }),
   BUSY: z.object({ id: messageId, load: loadSchema }),
   ERROR: z.object({ id: messageId.optional(), code: z.string().max(64), message: z.string().max(1024) }),
 } as const;

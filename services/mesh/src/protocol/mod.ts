@@ -27,6 +27,7 @@ export {
 } from "./message-types.js";
 export {
   type ChangeKind,
+  DEFAULT_CONTENT_TYPE,
   type DirectoryChange,
   type Headers,
   type HealthState,

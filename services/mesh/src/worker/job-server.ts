@@ -2,9 +2,11 @@ import type { Counter, Histogram } from "prom-client";
 import type { Logger } from "../observability/logger.js";
 import type { workerMetrics } from "../observability/metrics.js";
 import {
+  DEFAULT_CONTENT_TYPE,
   ErrorCode,
   encodeError,
   encodeForSend,
+  type Headers,
   type Load,
   type MessageOf,
   type OutgoingFrames,
@@ -134,12 +136,13 @@ export class JobServer {
     const { id, timeoutMs, traceId, contentType } = message.header;
     // Deadlines are local: the caller's remaining budget, counted from arrival.
     const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
+    // The answer leaves first: the caller is waiting, the counting is not.
     const finish = (outcome: Outcome, frames: OutgoingFrames) => {
       const ms = performance.now() - arrivedAt;
+      reply(frames);
       job.outcomes[outcome].inc();
       job.duration.observe(ms / 1000);
       this.#loadTracker.recordLatency(ms);
-      reply(frames);
     };
     const fail = (error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
@@ -149,9 +152,11 @@ export class JobServer {
     // A result that cannot be encoded fails the job, as a throwing handler does.
     const succeed = (result: JobResult) => {
       try {
-        const durationMs = performance.now() - arrivedAt;
+        // To the µs: more digits would only lengthen the header.
+        const durationMs = Math.round((performance.now() - arrivedAt) * 1000) / 1000;
         this.#loadTracker.recordServed();
-        const header = { id, contentType: result.contentType, durationMs };
+        const header: Headers["REPLY"] = { id, durationMs };
+        if (result.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = result.contentType;
         finish("ok", encodeForSend("REPLY", header, result.payload));
       } catch (error) {
         fail(error);
@@ -164,7 +169,7 @@ export class JobServer {
     const request: JobRequest = {
       job: message.header.job,
       payload: message.payload ?? EMPTY,
-      contentType,
+      contentType: contentType ?? DEFAULT_CONTENT_TYPE,
       traceId,
     };
     let produced: Promise<JobResult> | JobResult;
