@@ -136,34 +136,9 @@ export class JobServer {
     const { id, timeoutMs, traceId, contentType } = message.header;
     // Deadlines are local: the caller's remaining budget, counted from arrival.
     const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
-    // The answer leaves first: the caller is waiting, the counting is not.
-    const finish = (outcome: Outcome, frames: OutgoingFrames) => {
-      const ms = performance.now() - arrivedAt;
-      reply(frames);
-      job.outcomes[outcome].inc();
-      job.duration.observe(ms / 1000);
-      this.#loadTracker.recordLatency(ms);
-    };
-    const fail = (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.options.logger.warn("job failed", { traceId, job: message.header.job, error: reason });
-      finish("error", encodeError(ErrorCode.JOB_FAILED, reason, id));
-    };
-    // A result that cannot be encoded fails the job, as a throwing handler does.
-    const succeed = (result: JobResult) => {
-      try {
-        // To the µs: more digits would only lengthen the header.
-        const durationMs = Math.round((performance.now() - arrivedAt) * 1000) / 1000;
-        this.#loadTracker.recordServed();
-        const header: Headers["REPLY"] = { id, durationMs };
-        if (result.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = result.contentType;
-        finish("ok", encodeForSend("REPLY", header, result.payload));
-      } catch (error) {
-        fail(error);
-      }
-    };
     if (Date.now() >= deadline) {
-      finish("deadline", encodeError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued", id));
+      const frames = encodeError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued", id);
+      this.#finish(job, reply, arrivedAt, "deadline", frames);
       return undefined;
     }
     const request: JobRequest = {
@@ -176,12 +151,60 @@ export class JobServer {
     try {
       produced = job.run(request, this.options.contextFor(request, deadline));
     } catch (error) {
-      fail(error);
+      this.#fail(job, message, reply, arrivedAt, error);
       return undefined;
     }
-    if (produced instanceof Promise) return produced.then(succeed, fail);
-    succeed(produced);
+    if (produced instanceof Promise) {
+      return produced.then(
+        (result) => this.#succeed(job, message, reply, arrivedAt, result),
+        (error: unknown) => this.#fail(job, message, reply, arrivedAt, error),
+      );
+    }
+    this.#succeed(job, message, reply, arrivedAt, produced);
     return undefined;
+  }
+
+  /** A result that cannot be encoded fails the job, as a throwing handler does. */
+  #succeed(
+    job: ServedJob,
+    message: MessageOf<"REQUEST">,
+    reply: Reply,
+    arrivedAt: number,
+    result: JobResult,
+  ): void {
+    try {
+      // To the µs: more digits would only lengthen the header.
+      const durationMs = Math.round((performance.now() - arrivedAt) * 1000) / 1000;
+      const header: Headers["REPLY"] = { id: message.header.id, durationMs };
+      if (result.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = result.contentType;
+      const frames = encodeForSend("REPLY", header, result.payload);
+      this.#loadTracker.recordServed();
+      this.#finish(job, reply, arrivedAt, "ok", frames);
+    } catch (error) {
+      this.#fail(job, message, reply, arrivedAt, error);
+    }
+  }
+
+  #fail(
+    job: ServedJob,
+    message: MessageOf<"REQUEST">,
+    reply: Reply,
+    arrivedAt: number,
+    error: unknown,
+  ): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const { traceId, job: name, id } = message.header;
+    this.options.logger.warn("job failed", { traceId, job: name, error: reason });
+    this.#finish(job, reply, arrivedAt, "error", encodeError(ErrorCode.JOB_FAILED, reason, id));
+  }
+
+  /** The answer leaves first: the caller is waiting, the counting is not. */
+  #finish(job: ServedJob, reply: Reply, arrivedAt: number, outcome: Outcome, frames: OutgoingFrames): void {
+    const ms = performance.now() - arrivedAt;
+    reply(frames);
+    job.outcomes[outcome].inc();
+    job.duration.observe(ms / 1000);
+    this.#loadTracker.recordLatency(ms);
   }
 }
 

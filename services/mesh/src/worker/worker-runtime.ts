@@ -34,6 +34,7 @@ import { SocketWriter } from "../transport/socket-writer.js";
 import { settlesWithin } from "../util/settles-within.js";
 import { JobServer } from "./job-server.js";
 import type { JobContext, JobDefinition, JobRequest } from "./jobs.js";
+import { RequestContext } from "./request-context.js";
 
 export interface WorkerOptions {
   service: string;
@@ -119,19 +120,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     peerClient ??= new PeerClient({ mappers, logger, metrics: registry, security });
     return peerClient;
   };
-  const contextFor = (request: JobRequest, deadline: number): JobContext => ({
-    traceId: request.traceId,
-    deadline,
-    get logger() {
-      return logger.child({ traceId: request.traceId, job: request.job });
-    },
-    call: (target, job, payload, callOptions = {}) =>
-      peers().call(target, job, payload, {
-        traceId: request.traceId,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        ...callOptions,
-      }),
-  });
+  const contextFor = (request: JobRequest, deadline: number): JobContext =>
+    new RequestContext(request, deadline, logger, peers);
   const server = new JobServer({ service, jobs: options.jobs, metrics, logger, contextFor });
 
   // Replies may still be flushing when we close after a drain: give them a moment.
