@@ -21,6 +21,8 @@ const facts: PageFacts = {
   readiness: undefined,
   lastFrameAt: undefined,
 };
+/** Whether the page last showed the stream as live (frames current). */
+let showsFramesCurrent = false;
 byId("history-size").textContent = String(HISTORY_SIZE);
 
 // In a browser, binary attachments arrive as ArrayBuffer.
@@ -43,12 +45,15 @@ socket.on("disconnect", () => {
 socket.on("frame", (frame) => {
   frames.show(frame);
   facts.lastFrameAt = frames.lastFrameAt;
+  // The stream (re)starting shows at once, not at the next tick of the 250 ms refresh.
+  if (!showsFramesCurrent) update();
 });
 
 /** Applies the page's state: the badge, the overlay on the frame, and which values are greyed. */
 function update(now = Date.now()): void {
   frames.tick(now);
   const state = pageState(facts, now);
+  showsFramesCurrent = state.framesCurrent;
   document.body.dataset.condition = state.condition;
   const badge = byId("connection");
   badge.textContent = state.badge;
