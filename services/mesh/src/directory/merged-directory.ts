@@ -70,10 +70,11 @@ export class MergedDirectory implements DirectoryView {
     return [...freshest.values()];
   }
 
+  /** On every pick of every call: walks the sources in view without copying them. */
   get(service: string, instanceId: string): InstanceRecord | undefined {
     let freshest: InstanceRecord | undefined;
-    for (const source of this.#viewed()) {
-      const record = source.cache.get(service, instanceId);
+    for (const key of this.#inView) {
+      const record = this.#sources.get(key)?.cache.get(service, instanceId);
       if (record && (!freshest || record.silentForMs < freshest.silentForMs)) freshest = record;
     }
     return freshest;

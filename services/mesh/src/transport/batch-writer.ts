@@ -50,9 +50,7 @@ export class BatchWriter {
       // The turn's first message leaves at once: a lone request or reply waits for nothing.
       this.#scheduled = true;
       process.nextTick(this.flush);
-      const outbox = new Outbox(identity);
-      outbox.add(message, onRefused);
-      this.#send(outbox);
+      this.writer.post(identity === undefined ? message : [identity, ...message], onRefused);
       return;
     }
     const key = identity === undefined ? "" : identity.toString("latin1");
