@@ -1,13 +1,14 @@
 import {
   hostileRegisterMessages,
   processCost,
+  receiveAnswers,
   type ServiceProcess,
   startEchoWorker,
   startMapperProcess,
   useCleanup,
 } from "@zmesh/mesh/testing";
 import { Dealer } from "zeromq";
-import { decode, encode } from "../../services/mesh/src/protocol/mod.js";
+import { encode } from "../../services/mesh/src/protocol/mod.js";
 
 // The long fuzz: 100,000 hostile messages (random bytes, and REGISTERs of the right shape carrying
 // hostile values) to a live mapper and to a live worker. Every one is answered, nothing exits, and
@@ -19,7 +20,7 @@ const MESSAGES = 100_000;
 /** At most this many messages unanswered: past a socket's high-water mark ZeroMQ drops replies by design. */
 const WINDOW = 500;
 
-/** Sends every message on one DEALER, WINDOW at a time, and collects as many answers: their types, in order. */
+/** Sends every message on one DEALER, WINDOW at a time, and collects as many answers (a worker may batch them): their types, in order. */
 async function answersTo(endpoint: string, messages: readonly Buffer[][]): Promise<string[]> {
   const socket = cleanup.closeLater(new Dealer({ linger: 0, receiveTimeout: 30_000 }));
   socket.connect(endpoint);
@@ -28,8 +29,8 @@ async function answersTo(endpoint: string, messages: readonly Buffer[][]): Promi
   while (answers.length < messages.length) {
     while (sent < messages.length && sent - answers.length < WINDOW)
       await socket.send(messages[sent++] as Buffer[]);
-    const reply = decode(await socket.receive());
-    answers.push(reply.ok ? reply.message.type : "undecodable");
+    for (const reply of await receiveAnswers(socket))
+      answers.push(reply.ok ? reply.message.type : "undecodable");
   }
   return answers;
 }

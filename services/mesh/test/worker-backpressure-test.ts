@@ -2,7 +2,14 @@ import { Registry } from "prom-client";
 import { Dealer } from "zeromq";
 import { CallFailure, type MeshError, PeerClient } from "../src/mod.js";
 import { decode } from "../src/protocol/mod.js";
-import { jsonRequest, startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
+import {
+  jsonRequest,
+  receiveAnswerCount,
+  startEchoWorker,
+  startMapperProcess,
+  useCleanup,
+  waitFor,
+} from "../testing/mod.js";
 
 const INTERVAL = 500;
 const { group, closeLater } = useCleanup();
@@ -23,10 +30,7 @@ describe("worker backpressure", () => {
         await raw.send(jsonRequest(id, "sleep", { ms: 400 }, 5000));
       }
       const replies = [];
-      for (let i = 0; i < 3; i++) {
-        const decoded = decode(await raw.receive());
-        if (decoded.ok) replies.push(decoded.message);
-      }
+      for (const decoded of await receiveAnswerCount(raw, 3)) if (decoded.ok) replies.push(decoded.message);
       // The third arrives while one runs and one waits: refused at once, before the others finish.
       expect(replies.map((m) => [m.type, "id" in m.header ? m.header.id : undefined])).toEqual([
         ["BUSY", 3],

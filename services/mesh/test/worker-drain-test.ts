@@ -1,6 +1,13 @@
 import { Dealer } from "zeromq";
 import { decode, type Message } from "../src/protocol/mod.js";
-import { jsonRequest, startEchoWorker, startMapperProcess, useCleanup, waitFor } from "../testing/mod.js";
+import {
+  jsonRequest,
+  receiveAnswerCount,
+  startEchoWorker,
+  startMapperProcess,
+  useCleanup,
+  waitFor,
+} from "../testing/mod.js";
 
 const { group } = useCleanup();
 
@@ -29,10 +36,7 @@ describe("worker drain on SIGTERM", () => {
       await request(5, 1);
 
       const replies: Message[] = [];
-      for (let i = 0; i < 4; i++) {
-        const decoded = decode(await raw.receive());
-        if (decoded.ok) replies.push(decoded.message);
-      }
+      for (const decoded of await receiveAnswerCount(raw, 4)) if (decoded.ok) replies.push(decoded.message);
       const byId = new Map(replies.map((m) => ["id" in m.header ? m.header.id : -1, m.type]));
       expect(byId).toEqual(
         new Map([

@@ -3,6 +3,7 @@
 
 // Building a directory by hand (for views over thousands of records) is a test's business only.
 export { DirectoryCache } from "../src/directory/directory-cache.js";
+export { receiveAnswerCount, receiveAnswers } from "./answers.js";
 export { ARTIFACTS, launchChromium } from "./chromium.js";
 export { type EchoMeshOptions, startEchoMesh } from "./echo-mesh.js";
 export { FakeMembers, type FakeRecord, SilentEndpoint } from "./fake-members.js";
