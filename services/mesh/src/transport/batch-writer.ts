@@ -26,10 +26,11 @@ class Outbox {
 }
 
 /**
- * The data plane's writer: messages posted during one turn of the event loop leave together once it
- * ends (as a Node stream corked until nextTick), each destination's as one BATCH, a lone message as
- * itself. Nothing waits past the turn that posted it, so a lone request costs no latency, while a busy
- * caller or worker pays zeromq.js's per-send cost (half its CPU, unbatched) once per batch.
+ * The data plane's writer. A turn of the event loop's first message leaves at once; the rest of the
+ * turn's messages leave together when it ends (as a Node stream corked until nextTick), each
+ * destination's as one BATCH (a lone one as itself). Nothing waits past the turn that posted it, so
+ * a lone request costs no latency, while a busy caller or worker pays zeromq.js's per-send cost
+ * (half its CPU, unbatched) once per batch.
  *
  * @example
  * const batches = new BatchWriter(new SocketWriter(router, onError));
