@@ -5,18 +5,19 @@ import type { CallOptions, CallResult, JobContext, JobRequest } from "./jobs.js"
 /**
  * What a handler gets beside its request. A class with getters, not an object literal with a
  * getter and a closure per request: one small object on the data plane's path, and `call` and
- * `logger` are only made when a handler asks for them (destructuring `{ call }` works too).
+ * `logger` are only made when a handler asks for them (destructuring `{ call }` works too; a spread
+ * copy keeps only `traceId` and `deadline`).
  */
 export class RequestContext implements JobContext {
+  readonly traceId: string;
+
   constructor(
     private readonly request: JobRequest,
     readonly deadline: number,
     private readonly baseLogger: Logger,
     private readonly peers: () => PeerClient,
-  ) {}
-
-  get traceId(): string {
-    return this.request.traceId;
+  ) {
+    this.traceId = request.traceId;
   }
 
   get logger(): Logger {
