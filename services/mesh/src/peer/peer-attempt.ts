@@ -38,10 +38,12 @@ export interface AttemptEvents {
  * Callbacks, not promises: the common case (one attempt, answered within its budget) costs no
  * promise and no timer of its own (the budget is one entry in the shared DeadlineSweep).
  */
-export class PeerAttempt implements ReplyWaiter {
+export class PeerAttempt implements ReplyWaiter, Deadline {
   readonly startedAt = performance.now();
+  /** When the budget runs out (performance.now() clock); Infinity without a budget. */
+  readonly at: number;
   #isOverdue = false;
-  #budget: Deadline | undefined;
+  #budgeted: boolean;
 
   constructor(
     readonly instanceId: string,
@@ -50,7 +52,9 @@ export class PeerAttempt implements ReplyWaiter {
     private readonly connection: AttemptEvents,
     private readonly call: AttemptEvents,
   ) {
-    if (budgetMs !== undefined) this.#budget = deadlines.add(budgetMs, () => this.#passBudget());
+    this.at = budgetMs === undefined ? Number.POSITIVE_INFINITY : this.startedAt + budgetMs;
+    this.#budgeted = budgetMs !== undefined;
+    if (this.#budgeted) deadlines.schedule(this);
   }
 
   get isOverdue(): boolean {
@@ -67,17 +71,18 @@ export class PeerAttempt implements ReplyWaiter {
     this.#settle({ ok: false, failure });
   }
 
-  #settle(outcome: AttemptOutcome): void {
-    if (this.#budget) deadlines.cancel(this.#budget);
-    this.#budget = undefined;
-    this.connection.settled(this, outcome);
-    this.call.settled(this, outcome);
-  }
-
-  #passBudget(): void {
-    this.#budget = undefined;
+  /** The budget passed (called by the DeadlineSweep). */
+  fire(): void {
+    this.#budgeted = false;
     this.#isOverdue = true;
     this.connection.overdue(this);
     this.call.overdue(this);
+  }
+
+  #settle(outcome: AttemptOutcome): void {
+    if (this.#budgeted) deadlines.cancel(this);
+    this.#budgeted = false;
+    this.connection.settled(this, outcome);
+    this.call.settled(this, outcome);
   }
 }

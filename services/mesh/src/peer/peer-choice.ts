@@ -37,6 +37,8 @@ export function choosePeer<C extends Candidate>(
   candidates: readonly C[],
   random: () => number = Math.random,
 ): C | undefined {
+  // The last tier takes anyone: a lone candidate is the choice whatever its tier.
+  if (candidates.length <= 1) return candidates[0];
   for (const eligible of TIERS) {
     const pool = candidates.filter(eligible);
     if (pool.length > 0) return pickOfTwo(pool, random);

@@ -89,8 +89,6 @@ export class PeerClient {
   readonly #ownsMappers: boolean;
   /** Services this client has called: their subsets, and the first wait for the directory. */
   readonly #services = new Map<string, ServiceEntry>();
-  /** Latency of each job over all instances: the budget for an instance not yet measured. */
-  readonly #jobLatency = new Map<string, LatencyEstimate>();
   readonly #durations = new Map<string, Histogram.Internal<string>>();
   readonly #maintenance: NodeJS.Timeout;
   readonly #changedServices = new Set<string>();
@@ -240,11 +238,24 @@ export class PeerClient {
 
   /** What calls to `service` need from this client, bound once. */
   #routeFor(service: string, peers: ServicePeers): ServiceRoute {
+    // Each job's latency over all of the service's instances: the budget for one not yet measured.
+    const jobLatency = new Map<string, LatencyEstimate>();
+    const estimateOf = (job: string) => {
+      let estimate = jobLatency.get(job);
+      if (!estimate) {
+        estimate = new LatencyEstimate();
+        jobLatency.set(job, estimate);
+      }
+      return estimate;
+    };
     return {
       service,
       pick: (job, tried) => this.#pick(peers, job, tried),
-      budget: (connection, job) => this.#budget(connection, service, job),
-      jobLatency: (job) => this.#jobEstimate(service, job),
+      // What this instance usually takes for the job, else what the service does.
+      budget: (connection, job) =>
+        connection.overdueAfterMs(job, this.#minAttemptMs) ??
+        jobLatency.get(job)?.overdueAfterMs(this.#minAttemptMs),
+      jobLatency: estimateOf,
       retried: (reason) => this.#metrics.retries.inc({ service_name: service, reason }),
       busy: (instanceId, load) => this.#directory.updateLoad(service, instanceId, load),
     };
@@ -278,42 +289,23 @@ export class PeerClient {
   #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
     const now = Date.now();
     const clock = performance.now();
-    type Candidate = ReturnType<PeerConnection["asCandidate"]>;
-    const connected: Candidate[] = [];
-    const connecting: Candidate[] = [];
-    const suspect: Candidate[] = [];
+    // Only the best tier found so far is kept: 0 connected, 1 connecting, 2 suspect.
+    let pool: ReturnType<PeerConnection["asCandidate"]>[] = [];
+    let poolTier = 3;
     for (const connection of peers.connections) {
       if (tried.has(connection.instanceId) || !connection.reachable(now)) continue;
       const record = this.#directory.get(connection.record.service, connection.instanceId);
       if (record === undefined) continue;
       connection.record = record;
-      const tier = !connection.available(now)
-        ? suspect
-        : connection.channel.state === "up"
-          ? connected
-          : connecting;
-      tier.push(connection.asCandidate(job, clock));
+      const tier = !connection.available(now) ? 2 : connection.channel.state === "up" ? 0 : 1;
+      if (tier > poolTier) continue;
+      if (tier < poolTier) {
+        pool = [];
+        poolTier = tier;
+      }
+      pool.push(connection.asCandidate(job, clock));
     }
-    const pool = [connected, connecting, suspect].find((tier) => tier.length > 0) ?? [];
     return choosePeer(pool)?.connection;
-  }
-
-  /** The attempt's budget: what this instance usually takes for the job, else what the service does. */
-  #budget(connection: PeerConnection, service: string, job: string): number | undefined {
-    return (
-      connection.overdueAfterMs(job, this.#minAttemptMs) ??
-      this.#jobLatency.get(`${service}/${job}`)?.overdueAfterMs(this.#minAttemptMs)
-    );
-  }
-
-  #jobEstimate(service: string, job: string): LatencyEstimate {
-    const key = `${service}/${job}`;
-    let estimate = this.#jobLatency.get(key);
-    if (!estimate) {
-      estimate = new LatencyEstimate();
-      this.#jobLatency.set(key, estimate);
-    }
-    return estimate;
   }
 
   #open(record: InstanceRecord): PeerConnection {

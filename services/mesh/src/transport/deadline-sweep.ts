@@ -1,7 +1,7 @@
-/** A deadline registered with a DeadlineSweep: pass it back to `cancel`. */
+/** A deadline registered with a DeadlineSweep: `at` on the performance.now() clock; pass it back to `cancel`. */
 export interface Deadline {
   readonly at: number;
-  readonly fire: () => void;
+  fire(): void;
 }
 
 /**
@@ -26,10 +26,15 @@ export class DeadlineSweep {
   /** Calls `fire` once `delayMs` have passed, unless cancelled before. */
   add(delayMs: number, fire: () => void): Deadline {
     const deadline = { at: performance.now() + delayMs, fire };
+    this.schedule(deadline);
+    return deadline;
+  }
+
+  /** Calls `deadline.fire()` at `deadline.at`, unless cancelled before: an object that is its own deadline costs no closure. */
+  schedule(deadline: Deadline): void {
     this.#waiting.add(deadline);
     if (deadline.at < this.#armedFor) this.#arm(deadline.at);
     else this.#hold(true);
-    return deadline;
   }
 
   cancel(deadline: Deadline): void {

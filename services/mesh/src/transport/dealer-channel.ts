@@ -47,9 +47,26 @@ export interface ReplyWaiter {
   reject(error: MeshError): void;
 }
 
-interface Pending {
-  waiter: ReplyWaiter;
-  deadline: Deadline;
+/** A request waiting for its answer, and its own deadline in the sweep: one object per request. */
+class Pending implements Deadline {
+  readonly at: number;
+
+  constructor(
+    readonly id: number,
+    readonly waiter: ReplyWaiter,
+    private readonly timeoutMs: number,
+    private readonly waiting: Map<number, Pending>,
+    private readonly endpoint: string,
+  ) {
+    this.at = performance.now() + timeoutMs;
+  }
+
+  /** No answer in time (called by the DeadlineSweep). */
+  fire(): void {
+    this.waiting.delete(this.id);
+    const reason = `no answer from ${this.endpoint} within ${this.timeoutMs} ms`;
+    this.waiter.reject(new MeshError(CallFailure.TIMEOUT, reason));
+  }
 }
 
 /**
@@ -150,13 +167,9 @@ export class DealerChannel {
     }
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
-    const deadline = deadlines.add(timeoutMs, () => {
-      this.#pending.delete(id);
-      waiter.reject(
-        new MeshError(CallFailure.TIMEOUT, `no answer from ${this.endpoint} within ${timeoutMs} ms`),
-      );
-    });
-    this.#pending.set(id, { waiter, deadline });
+    const pending = new Pending(id, waiter, timeoutMs, this.#pending, this.endpoint);
+    this.#pending.set(id, pending);
+    deadlines.schedule(pending);
     const frames = encodeForSend(type as MessageTypeName, { ...header, id } as Headers[K], payload);
     const refused = (error: unknown) => {
       const failure = new MeshError(CallFailure.SEND_FAILED, `send to ${this.endpoint} failed: ${error}`);
@@ -178,7 +191,7 @@ export class DealerChannel {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
     this.#pending.delete(id);
-    deadlines.cancel(pending.deadline);
+    deadlines.cancel(pending);
     return pending;
   }
 
