@@ -1,4 +1,10 @@
-import { type DecodeResult, decodeEach, encodeForSend, MAX_BATCH_MESSAGES } from "../src/protocol/mod.js";
+import {
+  type DecodeResult,
+  decodeEach,
+  encodeForSend,
+  MAX_BATCH_MESSAGES,
+  MAX_BATCH_PAYLOAD_BYTES,
+} from "../src/protocol/mod.js";
 import { BatchWriter } from "../src/transport/batch-writer.js";
 import { SocketWriter } from "../src/transport/socket-writer.js";
 
@@ -76,20 +82,50 @@ describe("batch writer", () => {
     expect(socket.sent.flatMap(idsIn)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
   });
 
-  it("tells every message of a refused batch its fate; flush() sends what is queued", async () => {
+  it("tells every message of a refused batch its fate", async () => {
     const refused: number[] = [];
     batches.post(reply(1), () => refused.push(1));
     socket.refuse = new Error("EAGAIN");
     batches.post(reply(2), () => refused.push(2));
     batches.post(reply(3), () => refused.push(3));
-    batches.flush();
     await turnEnds();
     expect(refused).toEqual([2, 3]);
-    socket.refuse = undefined;
-    batches.post(reply(4));
-    batches.post(reply(5));
+    expect(socket.sent.map(idsIn)).toEqual([[1]]);
+  });
+
+  // These run inside a chain of microtasks, which ends before the turn's own flush (a nextTick) can
+  // run: what they see sent, flush() and drained() sent.
+  it("flush() hands what is queued to the socket without waiting for the turn to end", async () => {
+    await Promise.resolve();
+    batches.post(reply(1));
+    batches.post(reply(2));
+    batches.post(reply(3));
     batches.flush();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(socket.sent.map(idsIn)).toEqual([[1], [2, 3]]);
+  });
+
+  it("drained() resolves once every peer's messages are with the socket, so it may close", async () => {
+    await Promise.resolve();
+    const peers = ["a", "b", "c"].map((name) => Buffer.from(name));
+    let id = 0;
+    for (const peer of peers) for (let i = 0; i < 2; i++) batches.post(reply(++id), undefined, peer);
+    await batches.drained();
+    expect(socket.sent.flatMap((frames) => idsIn(frames.slice(1))).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("sends a payload too big to share a frame alone, after what was queued for that peer", async () => {
+    const big = encodeForSend(
+      "REPLY",
+      { id: 3, contentType: "text/plain", durationMs: 1 },
+      Buffer.alloc(MAX_BATCH_PAYLOAD_BYTES + 1),
+    );
+    batches.post(reply(1));
+    batches.post(reply(2));
+    batches.post(big);
+    batches.post(reply(4));
     await turnEnds();
-    expect(socket.sent.map(idsIn)).toEqual([[1], [4], [5]]);
+    expect(socket.sent.map(idsIn)).toEqual([[1], [2], [3], [4]]);
+    expect(socket.sent[2]).toHaveLength(2);
   });
 });

@@ -9,6 +9,7 @@ import {
   headerSchemas,
   LOAD_LIMITS,
   MAX_BATCH_MESSAGES,
+  MAX_BATCH_PAYLOAD_BYTES,
   MAX_IPC_PATH_BYTES,
   MAX_PAGE_INSTANCES,
   MAX_SNAPSHOT_PARTS,
@@ -72,6 +73,9 @@ describe("docs/protocol.md", () => {
     expect(doc).toContain(`\`parts\` is 2-${MAX_SNAPSHOT_PARTS}`);
     expect(doc).toContain(`at most ${DIRECTORY_PART_BYTES / 1024} KiB of records`);
     expect(doc).toContain(`A BATCH holds 1 to ${MAX_BATCH_MESSAGES} messages`);
+    expect(doc).toContain(
+      `past ${MAX_BATCH_MESSAGES} messages or ${MAX_BATCH_PAYLOAD_BYTES / 2 ** 20} MiB of payload`,
+    );
     expect(doc).toContain(`\`0x${BATCH_CODE.toString(16)}\` (BATCH)`);
   });
 

@@ -9,6 +9,8 @@ import { BATCH_CODE, ErrorCode, PROTOCOL_VERSION } from "./message-types.js";
 
 /** Most messages in one BATCH: past it a sender starts another (32 kept both ends busy; 64 made them take turns). */
 export const MAX_BATCH_MESSAGES = 32;
+/** Payload bytes past which a sender starts another batch, and a message with more travels alone. */
+export const MAX_BATCH_PAYLOAD_BYTES = 1 << 20;
 /** What may travel in a BATCH: the data plane's messages. */
 export const BATCHABLE_TYPES: ReadonlySet<string> = new Set(["REQUEST", "REPLY", "BUSY", "ERROR"]);
 

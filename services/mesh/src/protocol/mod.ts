@@ -3,7 +3,14 @@ export {
   hostPortProblem,
   MAX_IPC_PATH_BYTES,
 } from "./addresses.js";
-export { BATCHABLE_TYPES, decodeEach, encodeBatch, isBatch, MAX_BATCH_MESSAGES } from "./batch.js";
+export {
+  BATCHABLE_TYPES,
+  decodeEach,
+  encodeBatch,
+  isBatch,
+  MAX_BATCH_MESSAGES,
+  MAX_BATCH_PAYLOAD_BYTES,
+} from "./batch.js";
 export {
   type DecodeFailure,
   type DecodeLimits,

@@ -1,10 +1,12 @@
-import { encodeBatch, MAX_BATCH_MESSAGES, type OutgoingFrames } from "../protocol/mod.js";
+import {
+  encodeBatch,
+  MAX_BATCH_MESSAGES,
+  MAX_BATCH_PAYLOAD_BYTES,
+  type OutgoingFrames,
+} from "../protocol/mod.js";
 import type { SocketWriter } from "./socket-writer.js";
 
 type Refused = ((error: unknown) => void) | undefined;
-
-/** Payload bytes past which a destination's batch leaves at once instead of growing. */
-const MAX_BATCH_PAYLOAD_BYTES = 1 << 20;
 
 /** One destination's messages of this turn. */
 class Outbox {
@@ -55,6 +57,17 @@ export class BatchWriter {
       return;
     }
     const key = identity === undefined ? "" : identity.toString("latin1");
+    if ((message[1]?.byteLength ?? 0) >= MAX_BATCH_PAYLOAD_BYTES) {
+      // Too big to share a frame: what is queued for this peer goes first, then this one alone, so a
+      // batch never outgrows what the message alone would be.
+      const queued = this.#outboxes.get(key);
+      if (queued) {
+        this.#outboxes.delete(key);
+        this.#send(queued);
+      }
+      this.writer.post(identity === undefined ? message : [identity, ...message], onRefused);
+      return;
+    }
     let outbox = this.#outboxes.get(key);
     if (outbox === undefined) {
       outbox = new Outbox(identity);
@@ -67,12 +80,18 @@ export class BatchWriter {
     }
   }
 
-  /** Hands every queued message to the socket now (before closing it, say). */
+  /** Hands every queued message to the socket writer now, without waiting for the turn to end. */
   readonly flush = (): void => {
     this.#scheduled = false;
     for (const outbox of this.#outboxes.values()) this.#send(outbox);
     this.#outboxes.clear();
   };
+
+  /** Resolves once everything posted so far has been handed to ZeroMQ or refused: then the socket may close. */
+  drained(): Promise<void> {
+    this.flush();
+    return this.writer.idle();
+  }
 
   #send({ messages, refused, identity }: Outbox): void {
     const frames = messages.length === 1 ? (messages[0] as OutgoingFrames) : [encodeBatch(messages)];

@@ -24,6 +24,7 @@ export class SocketWriter {
   readonly #queue: Queued[] = [];
   #writing = false;
   #pending = 0;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly socket: Pick<Writable, "send">,
@@ -34,6 +35,12 @@ export class SocketWriter {
   /** Messages queued or being handed to ZeroMQ. */
   get pending(): number {
     return this.#pending;
+  }
+
+  /** Resolves once every message queued so far has been handed to ZeroMQ or refused (before closing the socket). */
+  idle(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Queues a message; resolves once it is handed to ZeroMQ, rejects if ZeroMQ refused it or the queue is full. */
@@ -92,5 +99,6 @@ export class SocketWriter {
     settle(error);
     const next = this.#queue.shift();
     if (next) this.#write(next.frames, next.settle);
+    else if (this.#pending === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }

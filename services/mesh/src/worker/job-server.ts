@@ -11,6 +11,7 @@ import {
   type MessageOf,
   type OutgoingFrames,
 } from "../protocol/mod.js";
+import { ownBytes } from "../util/own-bytes.js";
 import { BoundedJobQueue } from "./job-queue.js";
 import type { JobContext, JobDefinition, JobHandler, JobRequest, JobResult } from "./jobs.js";
 import { LoadTracker } from "./load-tracker.js";
@@ -211,5 +212,5 @@ export class JobServer {
 function runnerFor(definition: JobDefinition): { run: JobHandler; pool?: ThreadPool } {
   if ("run" in definition) return { run: definition.run };
   const pool = new ThreadPool(definition.threadModule, definition.concurrency, definition.threadData);
-  return { pool, run: (request) => pool.run(request) };
+  return { pool, run: (request) => pool.run({ ...request, payload: ownBytes(request.payload) }) };
 }

@@ -207,7 +207,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       const finished = await settlesWithin(server.idle(), timeoutMs);
       if (!finished) logger.warn("drain deadline passed with jobs unfinished", { load: server.load() });
       withdrawKeys();
-      replies.flush();
+      await replies.drained();
       router.close();
       await serving;
       await server.close();
