@@ -58,7 +58,6 @@ const ZMQ_ENDPOINT = /^(tcp:\/\/[^\s:]+:(\d+|\*)|ipc:\/\/\S+)$/;
 export const zmqEndpointSetting = (fallback: string) =>
   z.string().regex(ZMQ_ENDPOINT, "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555").default(fallback);
 
-/** Settings every mesh member shares. */
 /** A yes/no setting: 1/true/yes or 0/false/no. */
 export const flagSetting = (fallback: boolean) =>
   z
@@ -94,6 +93,7 @@ export const zmqEndpointListSetting = () =>
     )
     .transform((endpoints) => (endpoints.length > 0 ? endpoints : undefined));
 
+/** Settings every mesh member shares. */
 export const memberSettings = {
   ...securitySettings,
   MAPPER_ENDPOINT: zmqEndpointSetting("tcp://127.0.0.1:5555"),

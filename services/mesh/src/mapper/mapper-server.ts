@@ -70,10 +70,10 @@ const FORBIDDEN_BECAUSE: Record<AuthRefusal | Exclude<RegistryRefusal, "director
   key_limit: "this key holds its maximum number of instances",
 };
 
-/** How many heartbeat intervals a restarted mapper waits for members to re-register. */
 /** An answer's frames: a Buffer header from `encode`, or text from `encodeError`. */
 type Answer = (string | Buffer)[];
 
+/** How many heartbeat intervals a restarted mapper waits for members to re-register. */
 const WARM_UP_INTERVALS = 2;
 /** Log lines of each kind (registered, expired, refused...) per 10 s: all of a small mesh, not a flood. */
 const LINES_PER_KIND = 20;

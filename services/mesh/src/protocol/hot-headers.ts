@@ -1,12 +1,10 @@
-import type { Headers } from "./messages.js";
+import { type Headers, JOB_NAME, SERVICE_NAME } from "./messages.js";
 
 // The data plane's two commonest headers, checked by hand: zod's generic walk cost more than the
 // rest of decoding. Each check accepts only what its schema in messages.ts accepts and returns the
 // same object zod would (known fields only); anything it does not accept goes to the schema, which
 // gives the verdict and the reason. test/protocol-hot-headers-test.ts holds the two to the same answers.
 
-const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
-const JOB = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_ID = 2 ** 32 - 1;
 
 type Raw = Record<string, unknown>;
@@ -22,8 +20,8 @@ const isContentType = (value: unknown): value is string | undefined =>
 
 function request(raw: Raw): Headers["REQUEST"] | undefined {
   const { id, service, job, timeoutMs, traceId, contentType } = raw;
-  if (!isId(id) || typeof service !== "string" || !SERVICE.test(service)) return undefined;
-  if (typeof job !== "string" || !JOB.test(job)) return undefined;
+  if (!isId(id) || typeof service !== "string" || !SERVICE_NAME.test(service)) return undefined;
+  if (typeof job !== "string" || !JOB_NAME.test(job)) return undefined;
   if (!Number.isInteger(timeoutMs) || (timeoutMs as number) < 1 || (timeoutMs as number) > 3_600_000)
     return undefined;
   if (!isText(traceId, 1, 64) || !isContentType(contentType)) return undefined;

@@ -4,7 +4,9 @@ import { dialableEndpointProblem, hostPortProblem } from "./addresses.js";
 // Header schemas for every message type. The wire layout (frames, signature) lives in codec.ts;
 // docs/protocol.md describes both and test/protocol-conformance-test.ts checks them.
 
-export const serviceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "lowercase letters, digits and '-'");
+/** A service name's pattern (hot-headers.ts checks REQUEST with the same one). */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+export const serviceName = z.string().regex(SERVICE_NAME, "lowercase letters, digits and '-'");
 export const instanceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "1-128 of [A-Za-z0-9._:-]");
 /** Checked as ZeroMQ will read it (see addresses.ts); the length cap comes first so no rule reads a huge string. */
 export const endpoint = z
@@ -22,7 +24,9 @@ export const metricsAddress = z
     const problem = hostPortProblem(text);
     if (problem) context.addIssue({ code: "custom", message: `not host:port: ${problem}` });
   });
-export const jobName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1-64 of [A-Za-z0-9._-]");
+/** A job type's name pattern. */
+export const JOB_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+export const jobName = z.string().regex(JOB_NAME, "1-64 of [A-Za-z0-9._-]");
 const messageId = z
   .number()
   .int()
@@ -100,7 +104,6 @@ export interface DirectoryChange {
   instance: InstanceRecord;
 }
 
-/** The header schema of every message type: what a receiver accepts, field by field (docs/protocol.md). */
 /**
  * What a payload is when its message names nothing: raw bytes. Senders leave this default out: it
  * keeps a usual REQUEST's header frame within the 128 bytes zeromq.js copies on arrival, where a
@@ -109,6 +112,7 @@ export interface DirectoryChange {
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 const contentTypeSchema = z.string().max(128).optional();
 
+/** The header schema of every message type: what a receiver accepts, field by field (docs/protocol.md). */
 export const headerSchemas = {
   REGISTER: z.object({
     id: messageId,
