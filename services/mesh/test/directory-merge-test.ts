@@ -34,7 +34,7 @@ function twoMappers() {
     onChange: (change) => changes.push(change),
   });
   const heardAt = { a: 0, b: 0 };
-  const caches = { a: new DirectoryCache(), b: new DirectoryCache() };
+  const caches = { a: new DirectoryCache(() => now), b: new DirectoryCache(() => now) };
   merged.add("a", caches.a, () => heardAt.a);
   merged.add("b", caches.b, () => heardAt.b);
   /** Mapper `name` publishes a full snapshot of `instances`, heard now. */
@@ -70,6 +70,17 @@ describe("merged directory of two mappers", () => {
     expect(merged.get("echo", "w1")?.silentForMs).toBe(200);
     expect(merged.all()).toHaveLength(3);
     expect(merged.epoch).toBe("epoch-a,epoch-b");
+  });
+
+  it("prefers the copy heard from last by our clock, not the lower silentForMs of an older copy", () => {
+    const { merged, snapshot, ids, later } = twoMappers();
+    // Mapper a heard w1 just now, then says nothing more; 800 ms on, b says it has not heard w1 for 600 ms.
+    snapshot("a", [record("w1", 0, "passing")]);
+    later(800);
+    snapshot("b", [record("w1", 600, "critical")]);
+    expect(ids()).toEqual(["w1"]);
+    expect(merged.get("echo", "w1")?.state).toBe("critical");
+    expect(merged.instances("echo")[0]?.state).toBe("critical");
   });
 
   it("keeps an instance one mapper expires while the other still lists it, and removes it once none does", () => {

@@ -38,8 +38,22 @@ export interface DirectoryView {
  */
 export class DirectoryCache implements DirectoryView {
   readonly #byService = new Map<string, Map<string, InstanceRecord>>();
+  /** When, by this process's clock, the mapper last heard from each stored record's instance. */
+  readonly #heardAt = new WeakMap<InstanceRecord, number>();
   #epoch: string | undefined;
   #assembly: Assembly | undefined;
+
+  /** `now`: epoch ms, the clock a record's `silentForMs` is read against as it arrives. */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * When the mapper last heard from this record's instance, in epoch ms by our clock: arrival time
+   * less `silentForMs`. Unlike `silentForMs`, which was true only as it was sent, this compares copies
+   * that arrived at different times (-Infinity for a record this cache does not hold).
+   */
+  heardAt(record: InstanceRecord): number {
+    return this.#heardAt.get(record) ?? Number.NEGATIVE_INFINITY;
+  }
 
   get epoch(): string | undefined {
     return this.#epoch;
@@ -135,6 +149,7 @@ export class DirectoryCache implements DirectoryView {
     }
     const isNew = !instances.has(instance.instanceId);
     instances.set(instance.instanceId, instance);
+    this.#heardAt.set(instance, this.now() - instance.silentForMs);
     return isNew;
   }
 

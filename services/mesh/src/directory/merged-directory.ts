@@ -20,7 +20,7 @@ export interface MergedDirectoryOptions {
 /**
  * The directories of several mapper replicas seen as one, with no consensus among them: an
  * instance is in the view while any mapper in view lists it, with its freshest record (the one
- * heard from most recently: lowest `silentForMs`). A mapper is in view while it is heard; one
+ * whose mapper heard from it last, by our clock: see DirectoryCache.heardAt). A mapper is in view while it is heard; one
  * silent for `staleAfterMs` leaves the view, but only while another is heard, so a caller with every
  * mapper down keeps serving from the last copies it had. So an instance one mapper expires while
  * another still hears it stays, and one known to a single mapper is used.
@@ -61,21 +61,28 @@ export class MergedDirectory implements DirectoryView {
   instances(service: string): InstanceRecord[] {
     const viewed = this.#viewed();
     if (viewed.length === 1) return viewed[0]?.cache.instances(service) ?? [];
-    const freshest = new Map<string, InstanceRecord>();
-    for (const source of viewed)
-      for (const record of source.cache.instances(service)) {
+    const freshest = new Map<string, { record: InstanceRecord; heardAt: number }>();
+    for (const { cache } of viewed)
+      for (const record of cache.instances(service)) {
+        const heardAt = cache.heardAt(record);
         const known = freshest.get(record.instanceId);
-        if (!known || record.silentForMs < known.silentForMs) freshest.set(record.instanceId, record);
+        if (!known || heardAt > known.heardAt) freshest.set(record.instanceId, { record, heardAt });
       }
-    return [...freshest.values()];
+    return [...freshest.values()].map(({ record }) => record);
   }
 
   /** On every pick of every call: walks the sources in view without copying them. */
   get(service: string, instanceId: string): InstanceRecord | undefined {
     let freshest: InstanceRecord | undefined;
+    let freshestHeardAt = Number.NEGATIVE_INFINITY;
     for (const key of this.#inView) {
-      const record = this.#sources.get(key)?.cache.get(service, instanceId);
-      if (record && (!freshest || record.silentForMs < freshest.silentForMs)) freshest = record;
+      const cache = this.#sources.get(key)?.cache;
+      const record = cache?.get(service, instanceId);
+      if (!cache || !record) continue;
+      const heardAt = cache.heardAt(record);
+      if (freshest && heardAt <= freshestHeardAt) continue;
+      freshest = record;
+      freshestHeardAt = heardAt;
     }
     return freshest;
   }
