@@ -1,4 +1,5 @@
 import {
+  encode,
   hostileRegisterMessages,
   processCost,
   receiveAnswers,
@@ -8,7 +9,6 @@ import {
   useCleanup,
 } from "@zmesh/mesh/testing";
 import { Dealer } from "zeromq";
-import { encode } from "../../services/mesh/src/protocol/mod.js";
 
 // The long fuzz: 100,000 hostile messages (random bytes, and REGISTERs of the right shape carrying
 // hostile values) to a live mapper and to a live worker. Every one is answered, nothing exits, and

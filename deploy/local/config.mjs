@@ -1,5 +1,12 @@
 // The launcher's own settings, validated like every service's (documented in .env.example).
-import { ConfigError, intSetting, loadConfig, portSetting, zmqEndpointSetting } from "@zmesh/mesh/service";
+import {
+  ConfigError,
+  intSetting,
+  loadConfig,
+  portSetting,
+  securitySettings,
+  zmqEndpointSetting,
+} from "@zmesh/mesh/service";
 import { z } from "zod";
 import { localProcesses, replicaEndpoint } from "./services.mjs";
 
@@ -18,6 +25,8 @@ const launcherConfigSchema = z.object({
   MAPPER_EVENTS_BIND: zmqEndpointSetting("tcp://127.0.0.1:5556"),
   LOG_FORMAT: z.enum(["pretty", "json"], { message: "expected pretty or json" }).default("pretty"),
   READY_TIMEOUT_S: intSetting(1, 600, 30),
+  // Read as every service reads them: the launcher makes the key set the services will load.
+  ...securitySettings,
 });
 
 /** @typedef {z.infer<typeof launcherConfigSchema>} LauncherConfig */

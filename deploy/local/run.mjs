@@ -18,7 +18,7 @@ const config = loadLauncherConfig(process.env);
 const write = (/** @type {string} */ text) => process.stdout.write(text);
 
 const services = localProcesses(config);
-const security = securityEnv(root, process.env);
+const security = securityEnv(root, config);
 
 const colour = wantsColour(process.stdout, process.env);
 const width = Math.max(...services.map((service) => service.name.length));

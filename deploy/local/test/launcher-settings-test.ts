@@ -21,6 +21,8 @@ const defaults: LauncherConfig = {
   MAPPER_EVENTS_BIND: "tcp://127.0.0.1:5556",
   LOG_FORMAT: "pretty",
   READY_TIMEOUT_S: 30,
+  ZMESH_INSECURE: false,
+  ZMESH_KEYS: ".zmesh/keys",
 };
 
 describe("the launcher's list of services", () => {

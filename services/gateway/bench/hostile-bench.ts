@@ -1,3 +1,9 @@
+// Issue 7's "measure and report": what hostile peers cost a live mesh (mapper, two image workers,
+// gateway at 10 fps, one viewer), each scenario against a healthy baseline window on the same mesh.
+//   1. one of two image workers SIGSTOPped     2. a silent endpoint registered and kept alive
+//   3. 5,000 image workers registered that point at nobody: the gateway's descriptors and memory
+//   4. the directory at 5,000 instances: one full listing's size, a new watcher's time to complete
+// Prints markdown tables and writes bench/results/hostile-<time>.json. Not a test: no pass/fail.
 import {
   FakeMembers,
   processCost,

@@ -1,3 +1,6 @@
+// npm run bench (gateway part): GET /api/mesh's answer at 5,000 instances, summarised and paged
+// against the whole list it used to send. Prints a table and writes bench/results/mesh-view-<time>.json.
+// Not a test: no pass/fail.
 import type { InstanceRecord } from "@zmesh/mesh";
 import { DirectoryCache, saveBenchResults } from "@zmesh/mesh/testing";
 import { meshQuerySchema, meshView } from "../src/http/mesh-view.js";

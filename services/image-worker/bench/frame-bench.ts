@@ -1,3 +1,5 @@
+// Per-frame cost of the image worker's Layer 0: jimp's own JPEG path against the sharp-backed format.
+// Prints a table and writes bench/results/frames-<time>.json. Not a test: no pass/fail.
 import { saveBenchResults } from "@zmesh/mesh/testing";
 import { Jimp, loadFont } from "jimp";
 import { SANS_16_WHITE } from "jimp/fonts";

@@ -3,6 +3,8 @@
 
 // Building a directory by hand (for views over thousands of records) is a test's business only.
 export { DirectoryCache } from "../src/directory/directory-cache.js";
+// The codec, for tests outside the package that build messages by hand.
+export { encode } from "../src/protocol/mod.js";
 export { receiveAnswerCount, receiveAnswers } from "./answers.js";
 export { ARTIFACTS, launchChromium } from "./chromium.js";
 export { type EchoMeshOptions, startEchoMesh } from "./echo-mesh.js";
