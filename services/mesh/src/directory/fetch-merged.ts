@@ -22,12 +22,10 @@ export async function fetchMerged(
 ): Promise<InstanceRecord[]> {
   const started = Date.now();
   let answeredAt: number | undefined;
-  const away = (channel: DealerChannel) =>
-    channel.state === "failed" || (channel.state !== "up" && channel.connectRetries > 0);
   const givenUpOn = (channel: DealerChannel) => {
     if (answeredAt === undefined) return false;
     const grace = Math.max(MIN_GRACE_MS, answeredAt - started);
-    return away(channel) || Date.now() - answeredAt > grace;
+    return channel.away || Date.now() - answeredAt > grace;
   };
   const timers: NodeJS.Timeout[] = [];
   const listings = channels.map((channel) => {

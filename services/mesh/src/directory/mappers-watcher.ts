@@ -131,9 +131,7 @@ export class MappersWatcher {
     if (this.#isReady || !entries.some((entry) => entry.ready)) return;
     this.#graceTimer ??= setTimeout(() => this.#settleReady(), OTHERS_GRACE_MS).unref();
     this.#awayTimer ??= setInterval(() => this.#checkReady(), AWAY_CHECK_MS).unref();
-    const away = (channel: DealerChannel) =>
-      channel.state === "failed" || (channel.state !== "up" && channel.connectRetries > 0);
-    if (entries.every((entry) => entry.ready || away(entry.channel))) this.#settleReady();
+    if (entries.every((entry) => entry.ready || entry.channel.away)) this.#settleReady();
   }
 
   #settleReady(): void {

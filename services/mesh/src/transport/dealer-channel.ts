@@ -129,6 +129,14 @@ export class DealerChannel {
     return this.#stateSince;
   }
 
+  /**
+   * True when the far end cannot be reached now: ZeroMQ refused the endpoint, or an attempt to
+   * connect failed and none has come up since. A listing or a start-up waits no longer for it.
+   */
+  get away(): boolean {
+    return this.#state === "failed" || (this.#state !== "up" && this.#connectRetries > 0);
+  }
+
   /** Failed connection attempts since the last handshake (refused, unreachable, unresolvable). */
   get connectRetries(): number {
     return this.#connectRetries;
