@@ -7,6 +7,7 @@ import type { clientSocketOptions } from "../security/mesh-security.js";
 import { endedByOwnClose } from "../transport/closed-socket.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
 import { eventsEndpointOf } from "../transport/endpoints.js";
+import { receiveEach } from "../transport/receive-each.js";
 import type { DirectoryCache, DirectoryDiff } from "./directory-cache.js";
 import { fetchDirectory } from "./fetch-directory.js";
 
@@ -138,15 +139,15 @@ export class DirectoryWatcher {
 
   async #listen(): Promise<void> {
     try {
-      for await (const frames of this.#subscriber) {
+      await receiveEach(this.#subscriber, (frames) => {
         const decoded = decode(frames);
         if (!decoded.ok) {
           this.options.onMalformed(decoded);
-          continue;
+          return;
         }
         this.#markSubscribed();
         this.#guarded(`applying ${decoded.message.type}`, () => this.#onEvent(decoded.message));
-      }
+      });
     } catch (error) {
       if (endedByOwnClose(this.#subscriber)) return;
       this.options.logger.error("directory watcher stopped: events socket failed", {

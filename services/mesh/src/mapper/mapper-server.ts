@@ -19,6 +19,7 @@ import {
 import { admitMembers, refusalReporter } from "../security/admit-members.js";
 import { INSECURE, type MeshSecurity, serverSocketOptions } from "../security/mesh-security.js";
 import { bindable, eventsAddress } from "../transport/endpoints.js";
+import { receiveEach } from "../transport/receive-each.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { pageOf, splitByBytes } from "./directory-parts.js";
 import { type AuthRefusal, MemberAuth } from "./member-auth.js";
@@ -248,14 +249,9 @@ export async function startMapper(options: MapperOptions): Promise<MapperServer>
     }
   };
 
-  const serve = async () => {
-    for await (const [identity, ...frames] of router) {
-      replies.post([identity as Buffer, ...answerSafely(frames)]);
-    }
-  };
-  const serving = serve().catch((error: unknown) =>
-    logger.error("mapper socket loop failed", { error: String(error) }),
-  );
+  const serving = receiveEach(router, (frames) => {
+    replies.post([frames[0] as Buffer, ...answerSafely(frames.slice(1))]);
+  }).catch((error: unknown) => logger.error("mapper socket loop failed", { error: String(error) }));
 
   const updateGauges = (instances: readonly InstanceRecord[]) => {
     metrics.instances.reset();

@@ -13,6 +13,7 @@ import type { clientSocketOptions } from "../security/mesh-security.js";
 import { BatchWriter } from "./batch-writer.js";
 import { endedByOwnClose } from "./closed-socket.js";
 import { type Deadline, deadlines } from "./deadline-sweep.js";
+import { receiveEach } from "./receive-each.js";
 import { SocketWriter } from "./socket-writer.js";
 // Before any socket exists: the limit cannot be raised afterwards.
 import "./zmq-context.js";
@@ -211,7 +212,7 @@ export class DealerChannel {
 
   async #read(): Promise<void> {
     try {
-      for await (const frames of this.#socket) decodeEach(frames, this.#answered);
+      await receiveEach(this.#socket, (frames) => decodeEach(frames, this.#answered));
     } catch (error) {
       if (!endedByOwnClose(this.#socket)) throw error;
     }

@@ -30,6 +30,7 @@ import {
 } from "../security/mesh-security.js";
 import { BatchWriter } from "../transport/batch-writer.js";
 import { advertisedEndpoint, bindable, parseTcpEndpoint } from "../transport/endpoints.js";
+import { receiveEach } from "../transport/receive-each.js";
 import { SocketWriter } from "../transport/socket-writer.js";
 import { settlesWithin } from "../util/settles-within.js";
 import { JobServer } from "./job-server.js";
@@ -162,15 +163,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
       reply(encodeError(ErrorCode.INTERNAL, `the worker failed to take ${type}`, message && idOf(message)));
     }
   };
-  const serveLoop = async () => {
-    for await (const [identity, ...frames] of router) {
-      const reply = (answer: OutgoingFrames) => replies.post(answer, undefined, identity as Buffer);
-      decodeEach(frames, (decoded) => take(decoded, reply));
-    }
-  };
-  const serving = serveLoop().catch((error: unknown) =>
-    logger.error("job socket loop failed", { error: String(error) }),
-  );
+  const serving = receiveEach(router, (frames) => {
+    const identity = frames[0] as Buffer;
+    const reply = (answer: OutgoingFrames) => replies.post(answer, undefined, identity);
+    decodeEach(frames.slice(1), (decoded) => take(decoded, reply));
+  }).catch((error: unknown) => logger.error("job socket loop failed", { error: String(error) }));
 
   // Join the directory only once the job threads have started: callers should not wait on our start-up.
   await server.ready();
