@@ -1,6 +1,10 @@
 // npm run bench (issue 11): zmesh's data plane beside bare ZeroMQ and Moleculer 0.14, one loop for
 // every row, rounds taking turns; then a skewed fleet (one worker of four 20× slower) for the tail.
 // Prints two tables and writes the figures to bench/results/rpc-<time>.json. Not a test: no pass/fail.
+// BENCH_CPUS=0:1 pins the caller (this process) to CPU 0 and every server process to CPU 1: on a
+// 2-vCPU VM, where each of a round trip's thread wake-ups may cost an IPI to an idle vCPU, it takes
+// the scheduler's placement out of the figures. Unpinned (the default) is what the issue measures.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +13,7 @@ import { PeerClient, readKeySet, writeKeySet } from "../src/mod.js";
 import {
   ECHO_WORKER_SCRIPT,
   freePort,
+  type LogLine,
   MAPPER_SCRIPT,
   percentile,
   ServiceProcess,
@@ -29,6 +34,7 @@ const SKEW_FAST_MS = 1;
 const SKEW_SLOW_MS = 20;
 const BENCH = "services/mesh/dist/bench";
 const TICKS_PER_SECOND = 100; // Linux USER_HZ: the unit of /proc/<pid>/stat's utime and stime
+const [CALLER_CPUS, SERVER_CPUS] = (process.env.BENCH_CPUS ?? "").split(":");
 
 /** One system under test: a round trip with a 64-byte payload, and the processes that serve it. */
 interface System {
@@ -44,6 +50,19 @@ const spawnChild = (script: string, env: Record<string, string> = {}, args: stri
   return started;
 };
 
+/** Every thread of `pid` onto `cpus` (threads it starts later inherit it); nothing when unpinned. */
+function pin(pid: number, cpus: string | undefined): void {
+  if (cpus)
+    execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", cpus, String(pid)], { stdio: "ignore" });
+}
+
+/** Waits for a server's `message`, then pins it (all its threads exist by then). */
+async function listening(child: ServiceProcess, message: string): Promise<LogLine> {
+  const line = await child.waitForLog(message);
+  pin(child.pid, SERVER_CPUS);
+  return line;
+}
+
 /** CPU time (user + system) a process has used, in µs, from /proc. */
 function processCpuUs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -54,7 +73,7 @@ function processCpuUs(pid: number): number {
 
 async function bareZeromq(): Promise<System> {
   const server = spawnChild(`${BENCH}/bare-echo-server.js`, {}, ["tcp://127.0.0.1:*"]);
-  const { endpoint } = await server.waitForLog("listening");
+  const { endpoint } = await listening(server, "listening");
   const client = bareEchoClient(String(endpoint), PAYLOAD);
   return {
     roundTrip: client.roundTrip,
@@ -86,7 +105,7 @@ async function moleculerFleet(namespace: string, delays: number[]): Promise<Syst
         NAMESPACE: namespace,
         DELAY_MS: String(delays[i]),
       });
-      await node.waitForLog("listening");
+      await listening(node, "listening");
       return node;
     }),
   );
@@ -119,7 +138,7 @@ async function zmeshFleet(options: { curve?: boolean; delays?: number[] }): Prom
     METRICS_PORT: "0",
     LOG_LEVEL: "info",
   });
-  const mapperEndpoint = String((await mapper.waitForLog("mapper listening")).endpoint);
+  const mapperEndpoint = String((await listening(mapper, "mapper listening")).endpoint);
   const workers = await Promise.all(
     (options.delays ?? [-1]).map(async (delay) => {
       const env = { ...security, MAPPER_ENDPOINT: mapperEndpoint, LOG_LEVEL: "info" };
@@ -127,7 +146,7 @@ async function zmeshFleet(options: { curve?: boolean; delays?: number[] }): Prom
         delay < 0
           ? spawnChild(ECHO_WORKER_SCRIPT, env)
           : spawnChild(ECHO_WORKER_SCRIPT, { ...env, SERVICE_NAME: "skew", ECHO_DELAY_MS: String(delay) });
-      await worker.waitForLog("worker listening");
+      await listening(worker, "worker listening");
       return worker;
     }),
   );
@@ -241,6 +260,8 @@ function cell(value: number, digits = 0): string {
 }
 
 async function main() {
+  // Before the first socket: ZeroMQ's I/O thread inherits the main thread's CPUs.
+  pin(process.pid, CALLER_CPUS);
   const startedLoad = loadavg();
   const systems: Record<string, System> = {
     "bare zeromq DEALER→ROUTER": await bareZeromq(),
@@ -293,6 +314,9 @@ async function main() {
       return `| ${n} | ${cell(f.p50Us)} | ${cell(f.p99Us)} | ${cell(f.requestsPerSecond)} |`;
     }),
     "",
+    CALLER_CPUS
+      ? `pinned: caller on CPU ${CALLER_CPUS}, servers on CPU ${SERVER_CPUS} (BENCH_CPUS)`
+      : "unpinned",
     `load average (1 min) at start ${startedLoad[0]?.toFixed(2)}, per round: ${Object.values(rounds)
       .flat()
       .map((r) => r.loadAverage.toFixed(2))
@@ -317,6 +341,7 @@ async function main() {
       windowMs: WINDOW_MS,
       payloadBytes: PAYLOAD.byteLength,
       skew: { fastMs: SKEW_FAST_MS, slowMs: SKEW_SLOW_MS },
+      pinned: CALLER_CPUS ? { caller: CALLER_CPUS, servers: SERVER_CPUS } : undefined,
     },
     medians: table,
     rounds,
