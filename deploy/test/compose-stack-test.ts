@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { ARTIFACTS, launchChromium, waitFor } from "@zmesh/mesh/testing";
 import type { Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
@@ -96,15 +96,20 @@ describe("the compose stack", () => {
     expect(Buffer.from(frames.at(-1)?.jpeg ?? []).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 
-  it("CURVE on: each service runs as its own uid and can read its own secret key only; no key in the image", async () => {
+  it("CURVE on: each service runs as its own uid and can read its own secret key only; no key in the image; the checkout's key set keeps its owner", async () => {
     const script = `const fs = require("node:fs"); const dir = "/run/secrets/zmesh";
       const readable = (file) => { try { fs.readFileSync(dir + "/" + file); return true; } catch { return false; } };
       const files = fs.readdirSync(dir);
       process.stdout.write(JSON.stringify({ uid: process.getuid(), keys: files.filter((f) => f.endsWith(".key") && readable(f)),
         publicKeys: files.filter((f) => f.endsWith(".pub") && readable(f)).length, inImage: fs.existsSync("/app/.zmesh") }));`;
-    // Every public key of the checkout's key set is readable in every container (the folder is bind-mounted).
+    // Every public key of the checkout's key set is readable in every container (`keys` copied them).
     const publicKeys = readdirSync(KEYS).filter((file) => file.endsWith(".pub")).length;
     expect(publicKeys).toBeGreaterThanOrEqual(5);
+    // The containers' owners are on their copies: the checkout's files stay with the folder's owner,
+    // so `make run` and `npx zmesh ls` on this machine can still read them.
+    const owner = statSync(KEYS).uid;
+    const owners = readdirSync(KEYS).map((file) => ({ file, uid: statSync(join(KEYS, file)).uid }));
+    expect(owners).toEqual(owners.map(({ file }) => ({ file, uid: owner })));
     for (const [service, uid] of Object.entries(SERVICE_UIDS)) {
       const { exitCode, stdout, stderr } = await container(service).exec(["node", "-e", script]);
       expect({ service, exitCode, stderr }).toEqual({ service, exitCode: 0, stderr: "" });

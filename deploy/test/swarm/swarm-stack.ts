@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -93,7 +94,8 @@ export interface ListedInstance {
 
 /**
  * `zmesh ls --json` run the way the README says on Swarm: in a container on the stack's overlay
- * network, as the CLI's uid, with the key set, asking every mapper (or only `mapperEndpoint`).
+ * network, as the key set's owner (the README's `--user "$(id -u)"`), with the key set, asking every
+ * mapper (or only `mapperEndpoint`).
  */
 export async function listDirectory(keys: string, mapperEndpoint?: string): Promise<ListedInstance[]> {
   const mappers = mapperEndpoint ?? "tcp://tasks.mapper:5555";
@@ -103,7 +105,7 @@ export async function listDirectory(keys: string, mapperEndpoint?: string): Prom
     "--network",
     `${STACK}_mesh`,
     "--user",
-    "10005:10005",
+    String(statSync(keys).uid),
     "-v",
     `${keys}:/run/secrets/zmesh:ro`,
     "-e",
