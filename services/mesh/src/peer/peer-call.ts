@@ -9,7 +9,7 @@ import type { PeerConnection } from "./peer-connection.js";
 export interface ServiceRoute {
   readonly service: string;
   /** The instance for the next attempt, among those not tried yet; undefined when none is usable. */
-  pick(job: string, tried: ReadonlySet<string>): PeerConnection | undefined;
+  pick(job: string, tried: readonly string[]): PeerConnection | undefined;
   /** How long an attempt on `connection` may take before it is overdue; undefined while unknown. */
   budget(connection: PeerConnection, job: string): number | undefined;
   /** Latency of `job` over all of the service's instances. */
@@ -40,7 +40,8 @@ const EMPTY = new Uint8Array(0);
  * the end still teach the job's latency, and their instance's health (see PeerConnection).
  */
 export class PeerCall implements AttemptEvents {
-  readonly #tried = new Set<string>();
+  /** Instances this call has tried, in order: a few at most (maxAttempts). */
+  readonly #tried: string[] = [];
   #running = 0;
   #lastFailure: MeshError | undefined;
   #ended = false;
@@ -122,10 +123,10 @@ export class PeerCall implements AttemptEvents {
   #launch(): boolean {
     const { route, plan } = this;
     const timeoutMs = Math.ceil(plan.deadline - Date.now());
-    if (timeoutMs <= 0 || this.#tried.size >= plan.maxAttempts) return false;
+    if (timeoutMs <= 0 || this.#tried.length >= plan.maxAttempts) return false;
     const connection = route.pick(plan.job, this.#tried);
     if (!connection) return false;
-    this.#tried.add(connection.instanceId);
+    this.#tried.push(connection.instanceId);
     if (this.#lastFailure) route.retried(this.#lastFailure.code.toLowerCase());
     const header: Omit<Headers["REQUEST"], "id"> = {
       service: route.service,
@@ -137,7 +138,7 @@ export class PeerCall implements AttemptEvents {
     // Knowing nothing of the job yet, an idempotent call still shares its deadline between its attempts.
     const budgetMs =
       route.budget(connection, plan.job) ??
-      (plan.retryable ? Math.ceil(timeoutMs / (plan.maxAttempts - this.#tried.size + 1)) : undefined);
+      (plan.retryable ? Math.ceil(timeoutMs / (plan.maxAttempts - this.#tried.length + 1)) : undefined);
     connection.send(header, plan.payload, budgetMs, this);
     this.#running++;
     return true;

@@ -286,14 +286,13 @@ export class PeerClient {
    * Power of two choices among the trusted instances, those with a connection up first; the suspect
    * ones only when none is trusted. An instance that left the directory is never chosen.
    */
-  #pick(peers: ServicePeers, job: string, tried: ReadonlySet<string>): PeerConnection | undefined {
+  #pick(peers: ServicePeers, job: string, tried: readonly string[]): PeerConnection | undefined {
     const now = Date.now();
-    const clock = performance.now();
     // Only the best tier found so far is kept: 0 connected, 1 connecting, 2 suspect.
-    let pool: ReturnType<PeerConnection["asCandidate"]>[] = [];
+    let pool: PeerConnection[] = [];
     let poolTier = 3;
     for (const connection of peers.connections) {
-      if (tried.has(connection.instanceId) || !connection.reachable(now)) continue;
+      if (tried.includes(connection.instanceId) || !connection.reachable(now)) continue;
       const record = this.#directory.get(connection.record.service, connection.instanceId);
       if (record === undefined) continue;
       connection.record = record;
@@ -303,9 +302,12 @@ export class PeerClient {
         pool = [];
         poolTier = tier;
       }
-      pool.push(connection.asCandidate(job, clock));
+      pool.push(connection);
     }
-    return choosePeer(pool)?.connection;
+    // A lone instance is the choice whatever its load: no candidate to weigh.
+    if (pool.length <= 1) return pool[0];
+    const clock = performance.now();
+    return choosePeer(pool.map((connection) => connection.asCandidate(job, clock)))?.connection;
   }
 
   #open(record: InstanceRecord): PeerConnection {

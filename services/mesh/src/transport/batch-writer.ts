@@ -83,6 +83,8 @@ export class BatchWriter {
   /** Hands every queued message to the socket writer now, without waiting for the turn to end. */
   readonly flush = (): void => {
     this.#scheduled = false;
+    // Most turns post one message, which left at once: nothing queued (clear() would still allocate).
+    if (this.#outboxes.size === 0) return;
     for (const outbox of this.#outboxes.values()) this.#send(outbox);
     this.#outboxes.clear();
   };

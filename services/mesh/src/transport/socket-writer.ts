@@ -2,9 +2,11 @@ import type { Writable } from "zeromq";
 
 export type Frames = Parameters<Writable["send"]>[0];
 
+/** A message waiting for its send, and who hears how it went (none for a fire-and-forget post). */
 interface Queued {
   frames: Frames;
-  settle: (error?: unknown) => void;
+  onSent: (() => void) | undefined;
+  onRefused: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -22,7 +24,8 @@ interface Queued {
  */
 export class SocketWriter {
   readonly #queue: Queued[] = [];
-  #writing = false;
+  /** The message ZeroMQ is taking now, if any: one at a time. */
+  #writing: Queued | undefined;
   #pending = 0;
   #idleWaiters: (() => void)[] = [];
 
@@ -47,9 +50,7 @@ export class SocketWriter {
   send(frames: Frames): Promise<void> {
     const full = this.#full();
     if (full) return Promise.reject(full);
-    return new Promise((resolve, reject) =>
-      this.#enqueue(frames, (error) => (error === undefined ? resolve() : reject(error))),
-    );
+    return new Promise((resolve, reject) => this.#enqueue({ frames, onSent: resolve, onRefused: reject }));
   }
 
   /**
@@ -63,42 +64,45 @@ export class SocketWriter {
       onRefused?.(full);
       return;
     }
-    this.#enqueue(frames, (error) => {
-      if (error !== undefined) onRefused?.(error);
-    });
+    this.#enqueue({ frames, onSent: undefined, onRefused });
   }
 
   #full(): Error | undefined {
     return this.#pending >= this.limit ? new Error(`send queue full (${this.limit})`) : undefined;
   }
 
-  #enqueue(frames: Frames, settle: (error?: unknown) => void): void {
+  #enqueue(message: Queued): void {
     this.#pending++;
-    if (this.#writing) this.#queue.push({ frames, settle });
-    else this.#write(frames, settle);
+    if (this.#writing) this.#queue.push(message);
+    else this.#write(message);
   }
 
-  #write(frames: Frames, settle: (error?: unknown) => void): void {
-    this.#writing = true;
+  /** Bound once, not per message: the data plane writes tens of thousands a second. */
+  readonly #sent = (): void => this.#done(undefined);
+  readonly #refused = (error: unknown): void => this.#done(error ?? new Error("send refused"));
+
+  #write(message: Queued): void {
+    this.#writing = message;
     let sent: Promise<void>;
     try {
-      sent = this.socket.send(frames);
+      sent = this.socket.send(message.frames);
     } catch (error) {
       sent = Promise.reject(error);
     }
-    sent.then(
-      () => this.#done(settle),
-      (error: unknown) => this.#done(settle, error),
-    );
+    sent.then(this.#sent, this.#refused);
   }
 
-  #done(settle: (error?: unknown) => void, error?: unknown): void {
+  #done(error: unknown): void {
+    const message = this.#writing as Queued;
     this.#pending--;
-    this.#writing = false;
-    if (error !== undefined) this.onError(error);
-    settle(error);
+    this.#writing = undefined;
+    if (error === undefined) message.onSent?.();
+    else {
+      this.onError(error);
+      message.onRefused?.(error);
+    }
     const next = this.#queue.shift();
-    if (next) this.#write(next.frames, next.settle);
+    if (next) this.#write(next);
     else if (this.#pending === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }
