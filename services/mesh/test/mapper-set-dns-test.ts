@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { loadConfig, memberSettings } from "../src/config/env.js";
-import { resolveEndpoint, splitEndpoints } from "../src/directory/mapper-addresses.js";
+import { resolveEndpoint } from "../src/directory/mapper-addresses.js";
 import { MapperSet } from "../src/directory/mapper-set.js";
+import { splitEndpoints } from "../src/transport/endpoints.js";
 import { waitFor } from "../testing/mod.js";
 
 // Which mappers a member or caller talks to: a list, or a DNS name standing for every replica

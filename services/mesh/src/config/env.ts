@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { splitEndpoints } from "../directory/mapper-addresses.js";
+import { splitEndpoints } from "../transport/endpoints.js";
 
 /** Thrown when the environment does not describe a valid configuration. */
 export class ConfigError extends Error {

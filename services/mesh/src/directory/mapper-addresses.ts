@@ -9,24 +9,6 @@ export type LookupAll = (host: string) => Promise<string[]>;
 export const lookupAll: LookupAll = async (host) =>
   (await lookup(host, { all: true })).map((entry) => entry.address);
 
-/**
- * Splits a `MAPPER_ENDPOINTS` value: comma-separated endpoints, blanks around commas ignored,
- * duplicates dropped.
- *
- * @example
- * splitEndpoints("tcp://10.0.0.1:5555, tcp://10.0.0.2:5555"); // ["tcp://10.0.0.1:5555", "tcp://10.0.0.2:5555"]
- */
-export function splitEndpoints(value: string): string[] {
-  return [
-    ...new Set(
-      value
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ""),
-    ),
-  ];
-}
-
 /** The DNS name in a tcp endpoint, or undefined when it names an address (or is not tcp). */
 export function dnsNameOf(endpoint: string): string | undefined {
   const host = parseTcpEndpoint(endpoint)?.host;

@@ -7,6 +7,24 @@ export function parseTcpEndpoint(endpoint: string): { host: string; port: number
   return { host: match[1] as string, port: match[2] === "*" ? 0 : Number(match[2]) };
 }
 
+/**
+ * Splits a `MAPPER_ENDPOINTS` value: comma-separated endpoints, blanks around commas ignored,
+ * duplicates dropped.
+ *
+ * @example
+ * splitEndpoints("tcp://10.0.0.1:5555, tcp://10.0.0.2:5555"); // ["tcp://10.0.0.1:5555", "tcp://10.0.0.2:5555"]
+ */
+export function splitEndpoints(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    ),
+  ];
+}
+
 /** ZeroMQ picks a free port for `tcp://host:*`; `:0` reads better in settings, so accept both. */
 export function bindable(endpoint: string): string {
   return endpoint.replace(/:0$/, ":*");
