@@ -36,6 +36,22 @@ describe("latency estimate (RFC 6298 smoothing)", () => {
     expect(jittery.overdueAfterMs(1)).toBeGreaterThan((steady.overdueAfterMs(1) as number) + 20);
   });
 
+  it("guides a choice after three answers, while fresh (1 s) or while a request is out", () => {
+    const estimate = new LatencyEstimate();
+    estimate.observe(4, 100);
+    estimate.observe(4, 101);
+    expect(estimate.guideMs(102, 0)).toBeUndefined();
+    estimate.observe(4, 102);
+    expect(estimate.guideMs(102, 0)).toBe(4);
+    expect(estimate.guideMs(1102, 0)).toBe(4);
+    // Stale and nothing out: forgotten, so the instance gets a request again.
+    expect(estimate.guideMs(1103, 0)).toBeUndefined();
+    // Stale, but that one request is out: the old latency still stands until it answers.
+    expect(estimate.guideMs(1103, 1)).toBe(4);
+    estimate.observe(8, 1200);
+    expect(estimate.guideMs(1200, 0)).toBe(4.5);
+  });
+
   it("ignores values that are not durations", () => {
     const estimate = new LatencyEstimate();
     for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) estimate.observe(bad);

@@ -17,11 +17,6 @@ export class LatencyEstimate {
     return this.#smoothed;
   }
 
-  /** When the last sample was taken, on the clock passed to `observe` (-Infinity before any). */
-  get lastSampleAt(): number {
-    return this.#lastSampleAt;
-  }
-
   /** Takes one round-trip time; `at` (any monotonic clock, e.g. performance.now()) dates it. */
   observe(ms: number, at = Number.NEGATIVE_INFINITY): void {
     if (!Number.isFinite(ms) || ms < 0) return;
@@ -34,6 +29,17 @@ export class LatencyEstimate {
       this.#smoothed = 0.875 * this.#smoothed + 0.125 * ms;
     }
     this.#samples++;
+  }
+
+  /**
+   * The mean, when it should guide a choice at `clock` (the clock `observe` was given): after
+   * `minSamples` answers, and while the last one is at most `freshMs` old or `inFlight` requests are
+   * still out. A latency not refreshed lately may have been a passing stall: forgotten, the instance
+   * gets a request again, but one at a time: while that one is out, the old latency still stands.
+   */
+  guideMs(clock: number, inFlight: number, freshMs = 1000, minSamples = 3): number | undefined {
+    if (this.#samples < minSamples) return undefined;
+    return clock - this.#lastSampleAt <= freshMs || inFlight > 0 ? this.#smoothed : undefined;
   }
 
   /**

@@ -20,11 +20,6 @@ export interface PeerConnectionEvents {
 
 type RequestHeader = Omit<Headers["REQUEST"], "id">;
 
-/** Answers needed before an instance's latency guides the choice. */
-const MIN_LATENCY_SAMPLES = 3;
-/** How long a latency stays a guide without a new answer. */
-const FRESH_LATENCY_MS = 1000;
-
 /**
  * A caller's link to one instance: its own DEALER (so we choose the instance, not ZeroMQ's round
  * robin), how long it takes to answer each job, and our own verdict on its health. A dropped
@@ -97,12 +92,8 @@ export class PeerConnection {
       inFlight: this.channel.inFlight,
       connection: this,
     };
-    // A latency not refreshed lately may have been a passing stall: forget it, so the instance gets a
-    // request again, but one at a time: while that one is out, the old latency still stands.
-    const latency = this.#latency.get(job);
-    const fresh = latency !== undefined && clock - latency.lastSampleAt <= FRESH_LATENCY_MS;
-    if (latency && latency.samples >= MIN_LATENCY_SAMPLES && (fresh || candidate.inFlight > 0))
-      candidate.latencyMs = latency.meanMs;
+    const latencyMs = this.#latency.get(job)?.guideMs(clock, candidate.inFlight);
+    if (latencyMs !== undefined) candidate.latencyMs = latencyMs;
     return candidate;
   }
 
