@@ -30,6 +30,13 @@ describe("peer choice weighed by measured latency", () => {
     expect(choosePeer([busier, lessBusy], sequence(0, 0))?.instanceId).toBe("less-busy");
   });
 
+  it("takes a sub-millisecond gap for noise, however large the ratio: requests in flight decide", () => {
+    const quick = candidate("quick", 2, 0.4);
+    const quickToo = candidate("quick-too", 0, 0.9);
+    expect(choosePeer([quick, quickToo], sequence(0, 0))?.instanceId).toBe("quick-too");
+    expect(choosePeer([quickToo, quick], sequence(0, 0))?.instanceId).toBe("quick-too");
+  });
+
   it("counts in-flight requests only when either latency is unknown", () => {
     const unmeasured = candidate("new", 0);
     const measured = candidate("known", 2, 1);

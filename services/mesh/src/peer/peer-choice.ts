@@ -14,6 +14,11 @@ export interface Candidate {
 
 /** How much slower one instance must be than another before latency, not load, decides between them. */
 const LATENCY_RATIO = 2;
+/**
+ * And by how many ms at least: between two quick instances (0.4 and 0.9 ms, say) the gap is timer and
+ * scheduling noise, and taking the "faster" would send it everything and starve an equal instance.
+ */
+const LATENCY_GAP_MS = 1;
 
 /** Preference tiers: first instances with room for the job, then full ones, then those whose heartbeats are late. */
 const TIERS: readonly ((candidate: Candidate) => boolean)[] = [
@@ -60,11 +65,11 @@ function pickOfTwo<C extends Candidate>(pool: readonly C[], random: () => number
   return clearlyFaster(first, second) ?? (score(second) < score(first) ? second : first);
 }
 
-/** The faster of two instances whose latencies are both known and at least LATENCY_RATIO apart. */
+/** The faster of two instances whose latencies are both known, at least LATENCY_RATIO and LATENCY_GAP_MS apart. */
 function clearlyFaster<C extends Candidate>(first: C, second: C): C | undefined {
   const a = first.latencyMs;
   const b = second.latencyMs;
-  if (a === undefined || b === undefined) return undefined;
+  if (a === undefined || b === undefined || Math.abs(a - b) < LATENCY_GAP_MS) return undefined;
   if (b >= LATENCY_RATIO * a) return first;
   if (a >= LATENCY_RATIO * b) return second;
   return undefined;
