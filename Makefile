@@ -50,6 +50,7 @@ lint: install
 typecheck: install
 	npx tsc -b
 	npx tsc -p web-client
+	npx tsc -p web-client/test
 	npx tsc -p deploy/test
 	npx tsc -p deploy/chaos
 	npx tsc -p deploy/local/test

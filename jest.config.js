@@ -4,7 +4,7 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",
-  roots: ["<rootDir>/services"],
+  roots: ["<rootDir>/services", "<rootDir>/web-client"],
   testMatch: ["**/test/**/*-test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },

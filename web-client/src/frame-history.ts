@@ -21,6 +21,11 @@ export class FrameHistory {
     strip.replaceChildren(...this.#cells);
   }
 
+  /** The workers of the frames in the strip, oldest first. */
+  get workers(): readonly string[] {
+    return this.#workers;
+  }
+
   /** One more frame, rendered by `worker`. */
   add(worker: string, seq: number): void {
     this.#workers.push(worker);

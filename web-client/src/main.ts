@@ -12,7 +12,8 @@ import { ReportPanel } from "./report-panel.js";
 import { WorkerColors } from "./worker-colors.js";
 
 const colors = new WorkerColors();
-const frames = new FrameView(new FrameHistory(byId("history"), byId("history-legend"), colors));
+const history = new FrameHistory(byId("history"), byId("history-legend"), colors);
+const frames = new FrameView(history);
 const mesh = new MeshPanel(colors);
 const report = new ReportPanel();
 const facts: PageFacts = {
@@ -78,7 +79,11 @@ async function refreshAll(): Promise<void> {
     const [meshAnswer, readyAnswer] = await Promise.all([fetch("/api/mesh"), fetch("/readyz")]);
     const view = (await meshAnswer.json()) as MeshResponse;
     facts.readiness = (await readyAnswer.json()) as Readiness;
-    if (facts.connected) mesh.render(view);
+    if (facts.connected) {
+      mesh.render(view);
+      // A worker neither in the mesh nor in the strip any more gives its colour back.
+      colors.retain([...mesh.imageWorkers, ...history.workers]);
+    }
   } catch {
     // The gateway went away between the socket's last word and this request: the socket will say so.
   }

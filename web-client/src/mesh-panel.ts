@@ -12,12 +12,19 @@ const NO_FRAMES: WorkerFrameRate = { framesPerS: 0, share: 0, renderMs: 0 };
  */
 export class MeshPanel {
   readonly #list = byId("instances");
+  #imageWorkers: string[] = [];
 
   constructor(private readonly colors: WorkerColors) {}
+
+  /** The image workers shown at the last render. */
+  get imageWorkers(): readonly string[] {
+    return this.#imageWorkers;
+  }
 
   /** Shows the mesh as the gateway answered it just now. */
   render(mesh: MeshResponse): void {
     const images = mesh.services[IMAGE_WORKER] ?? [];
+    this.#imageWorkers = images.map((instance) => instance.id);
     const others = Object.entries(mesh.services).filter(([service]) => service !== IMAGE_WORKER);
     const rows = [
       ...images.map((instance) => this.#imageWorker(instance, mesh.frames.workers[instance.id] ?? NO_FRAMES)),

@@ -4,7 +4,8 @@ const PALETTE = ["#4f8cff", "#ff9f43", "#22d3ee", "#f472b6", "#a78bfa", "#a3e635
 /**
  * A colour per image worker, the same in the history strip, its legend and the mesh panel. A
  * worker's colour comes from its name (so it stays the same across reloads), moved to the next
- * free one when another worker has it; past eight workers colours repeat.
+ * free one when another worker has it; a worker gone from the page gives its colour back (see
+ * `retain`), so colours repeat only past eight workers on the page at once.
  */
 export class WorkerColors {
   readonly #colors = new Map<string, string>();
@@ -25,6 +26,12 @@ export class WorkerColors {
     }
     this.#colors.set(worker, color);
     return color;
+  }
+
+  /** Forgets every worker but `shown` (those the page still shows): their colours are free again. */
+  retain(shown: Iterable<string>): void {
+    const keep = new Set(shown);
+    for (const worker of this.#colors.keys()) if (!keep.has(worker)) this.#colors.delete(worker);
   }
 }
 
