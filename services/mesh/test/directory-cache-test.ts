@@ -26,6 +26,36 @@ describe("directory cache", () => {
     expect(cache.instances("echo").map((i) => i.instanceId)).toEqual(["b", "c"]);
   });
 
+  it("holds at most its bound: new instances past it are left out and counted, known ones still update", () => {
+    const cache = new DirectoryCache(Date.now, 3);
+    for (const id of ["a", "b", "c", "d", "e"])
+      cache.applyChange({ kind: "registered", instance: instance(id) });
+    expect(cache.instances("echo").map((i) => i.instanceId)).toEqual(["a", "b", "c"]);
+    expect(cache.applyChange({ kind: "registered", instance: instance("f", "other") }).added).toEqual([]);
+    expect([cache.size, cache.leftOut]).toEqual([3, 3]);
+    // A record already held is replaced as usual, and a departure makes room again.
+    expect(
+      cache.applyChange({ kind: "state", instance: { ...instance("a"), state: "warning" } }).added,
+    ).toEqual([]);
+    expect(cache.get("echo", "a")?.state).toBe("warning");
+    cache.applyChange({ kind: "expired", instance: instance("b") });
+    cache.applyChange({ kind: "registered", instance: instance("d") });
+    expect(cache.instances("echo").map((i) => i.instanceId)).toEqual(["a", "c", "d"]);
+  });
+
+  it("a whole snapshot into a full cache makes room first: it holds what the snapshot names", () => {
+    const cache = new DirectoryCache(Date.now, 2);
+    cache.applySnapshot({ epoch: "e1", partial: false, instances: [instance("a"), instance("b")] });
+    const diff = cache.applySnapshot({
+      epoch: "e1",
+      partial: false,
+      instances: [instance("c"), instance("d")],
+    });
+    expect(diff.added.map((i) => i.instanceId)).toEqual(["c", "d"]);
+    expect(diff.removed.map((i) => i.instanceId)).toEqual(["a", "b"]);
+    expect(cache.leftOut).toBe(0);
+  });
+
   it("a restarted mapper's partial snapshot is merged, so the cache keeps serving", () => {
     const cache = new DirectoryCache();
     cache.applySnapshot({ epoch: "e1", partial: false, instances: [instance("a"), instance("b")] });

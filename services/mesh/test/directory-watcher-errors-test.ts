@@ -1,10 +1,11 @@
 import { Router } from "zeromq";
-import { DirectoryCache } from "../src/directory/directory-cache.js";
+import { DirectoryCache, MAX_DIRECTORY_INSTANCES } from "../src/directory/directory-cache.js";
 import { DirectoryWatcher } from "../src/directory/directory-watcher.js";
+import { fetchDirectory } from "../src/directory/fetch-directory.js";
 import { startMapper } from "../src/mod.js";
-import { decode, encodeError } from "../src/protocol/mod.js";
+import { decode, encodeError, encodeForSend, type InstanceRecord } from "../src/protocol/mod.js";
 import { DealerChannel } from "../src/transport/dealer-channel.js";
-import { recordingLogger, waitFor } from "../testing/mod.js";
+import { recordingLogger, sampleLoad, waitFor } from "../testing/mod.js";
 
 /** A mapper that answers every GET_PEERS with ERROR INTERNAL, counting them. */
 async function brokenMapper() {
@@ -20,6 +21,33 @@ async function brokenMapper() {
     }
   })();
   return { endpoint: router.lastEndpoint as string, asked: () => asked, close: () => router.close() };
+}
+
+/** A mapper whose directory never ends: every PEERS page names `perPage` new instances and a next page. */
+async function endlessMapper(perPage: number) {
+  const router = new Router({ linger: 0 });
+  await router.bind("tcp://127.0.0.1:*");
+  let pages = 0;
+  void (async () => {
+    for await (const [identity, ...frames] of router) {
+      const decoded = decode(frames);
+      if (!decoded.ok || decoded.message.type !== "GET_PEERS") continue;
+      const page = pages++;
+      const instances: InstanceRecord[] = Array.from({ length: perPage }, (_, i) => ({
+        service: "echo",
+        instanceId: `echo-${String(page).padStart(6, "0")}-${String(i).padStart(6, "0")}`,
+        endpoint: "tcp://127.0.0.1:7000",
+        load: sampleLoad(),
+        state: "passing",
+        registeredAt: 0,
+        silentForMs: 0,
+      }));
+      const next = (instances.at(-1) as InstanceRecord).instanceId;
+      const header = { id: decoded.message.header.id, epoch: "endless", eventsPort: 5556, instances, next };
+      await router.send([identity as Buffer, ...encodeForSend("PEERS", header)]);
+    }
+  })();
+  return { endpoint: router.lastEndpoint as string, pages: () => pages, close: () => router.close() };
 }
 
 describe("directory watcher errors", () => {
@@ -58,6 +86,18 @@ describe("directory watcher errors", () => {
     expect(String(logger.lines.find((l) => l.fields.what === "first fetch")?.fields.error)).toContain(
       "mapper answered ERROR",
     );
+  });
+
+  it("a directory that never ends is refused past its bound, not held in memory", async () => {
+    const perPage = 2000; // about 0.5 MiB a page, within a header's 1 MiB
+    const mapper = await endlessMapper(perPage);
+    closables.push(mapper);
+    const control = new DealerChannel(mapper.endpoint, { onMalformed: () => {} });
+    closables.push(control);
+    await expect(fetchDirectory(control, 5000)).rejects.toThrow(
+      `directory larger than ${MAX_DIRECTORY_INSTANCES} instances`,
+    );
+    expect(mapper.pages()).toBe(Math.floor(MAX_DIRECTORY_INSTANCES / perPage) + 1);
   });
 
   it("closing a watcher ends its events loop quietly: no error for our own close", async () => {

@@ -1,5 +1,12 @@
 import type { Headers, InstanceRecord, Load } from "../protocol/mod.js";
 
+/**
+ * The most instances one copy of a directory holds: ten times a mapper's default limit
+ * (DEFAULT_MAX_INSTANCES), so a mapper that never stops naming new instances (a bug, or a flood it
+ * let in) cannot grow a caller's memory without end. Instances past it are left out, and counted.
+ */
+export const MAX_DIRECTORY_INSTANCES = 100_000;
+
 export interface DirectoryDiff {
   added: InstanceRecord[];
   removed: InstanceRecord[];
@@ -42,9 +49,27 @@ export class DirectoryCache implements DirectoryView {
   readonly #heardAt = new WeakMap<InstanceRecord, number>();
   #epoch: string | undefined;
   #assembly: Assembly | undefined;
+  #size = 0;
+  #leftOut = 0;
 
-  /** `now`: epoch ms, the clock a record's `silentForMs` is read against as it arrives. */
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now`: epoch ms, the clock a record's `silentForMs` is read against as it arrives;
+   * `maxInstances`: past it, new instances are left out (records of those held still update).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxInstances = MAX_DIRECTORY_INSTANCES,
+  ) {}
+
+  /** Instances held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** New instances left out so far because the cache was full. */
+  get leftOut(): number {
+    return this.#leftOut;
+  }
 
   /**
    * When the mapper last heard from this record's instance, in epoch ms by our clock: arrival time
@@ -90,16 +115,14 @@ export class DirectoryCache implements DirectoryView {
     this.#epoch = snapshot.epoch;
     this.#assembly = undefined;
     const diff: DirectoryDiff = { added: [], removed: [] };
-    const seen = new Set<string>();
-    for (const instance of snapshot.instances) {
-      seen.add(instance.instanceId);
-      if (this.#put(instance)) diff.added.push(instance);
-    }
+    // What a whole snapshot leaves out goes first: room for what it names, should the cache be full.
     if (!snapshot.partial) {
+      const named = new Set(snapshot.instances.map((instance) => instance.instanceId));
       for (const instance of this.all()) {
-        if (!seen.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
+        if (!named.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
       }
     }
+    for (const instance of snapshot.instances) if (this.#put(instance)) diff.added.push(instance);
     return diff;
   }
 
@@ -140,16 +163,21 @@ export class DirectoryCache implements DirectoryView {
     return diff;
   }
 
-  /** Stores the record; true if the instance is new. */
+  /** Stores the record; true if the instance is new. A new one past `maxInstances` is left out. */
   #put(instance: InstanceRecord): boolean {
     let instances = this.#byService.get(instance.service);
+    const isNew = instances?.has(instance.instanceId) !== true;
+    if (isNew && this.#size >= this.maxInstances) {
+      this.#leftOut++;
+      return false;
+    }
     if (!instances) {
       instances = new Map();
       this.#byService.set(instance.service, instances);
     }
-    const isNew = !instances.has(instance.instanceId);
     instances.set(instance.instanceId, instance);
     this.#heardAt.set(instance, this.now() - instance.silentForMs);
+    if (isNew) this.#size++;
     return isNew;
   }
 
@@ -157,6 +185,7 @@ export class DirectoryCache implements DirectoryView {
     const instances = this.#byService.get(instance.service);
     if (!instances?.delete(instance.instanceId)) return false;
     if (instances.size === 0) this.#byService.delete(instance.service);
+    this.#size--;
     return true;
   }
 }

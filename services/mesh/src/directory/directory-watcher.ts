@@ -53,6 +53,8 @@ export class DirectoryWatcher {
   #lastEventAt = 0;
   #eventsEndpoint: string | undefined;
   readonly #failures = new LogThrottle({ linesPerWindow: 1 });
+  /** DirectoryCache.leftOut when last looked at: a rise is logged (throttled). */
+  #leftOutSeen = 0;
 
   constructor(private readonly options: DirectoryWatcherOptions) {
     this.#subscriber = new Subscriber({
@@ -171,7 +173,18 @@ export class DirectoryWatcher {
 
   #apply(diff: DirectoryDiff): void {
     this.#lastEventAt = Date.now();
-    const { onDiff } = this.options;
+    const { onDiff, cache, logger, mapperEndpoint } = this.options;
+    if (cache.leftOut > this.#leftOutSeen) {
+      this.#leftOutSeen = cache.leftOut;
+      this.#failures.log("directory full", (heldBack) =>
+        logger.warn("directory full: new instances left out", {
+          mapperEndpoint,
+          held: cache.size,
+          leftOut: cache.leftOut,
+          heldBack,
+        }),
+      );
+    }
     if (diff.added.length > 0 || diff.removed.length > 0) this.#guarded("onDiff", () => onDiff?.(diff));
   }
 

@@ -1,5 +1,6 @@
 import { type Headers, type InstanceRecord, MAX_SNAPSHOT_PARTS } from "../protocol/mod.js";
 import type { DealerChannel } from "../transport/dealer-channel.js";
+import { MAX_DIRECTORY_INSTANCES } from "./directory-cache.js";
 
 /** The whole directory, with where the mapper publishes its events (as its last PEERS page said). */
 export type FetchedDirectory = Pick<
@@ -10,7 +11,8 @@ export type FetchedDirectory = Pick<
 /**
  * The mapper's whole directory (or one service's), page by page: each GET_PEERS continues after
  * the last page's `next`, so a directory of any size arrives in messages of bounded size. Each page
- * has its own deadline. A mapper that does not move forward, or restarts mid-way, is an error.
+ * has its own deadline. A mapper that does not move forward, restarts mid-way, or names more than
+ * MAX_DIRECTORY_INSTANCES instances in all is an error.
  */
 export async function fetchDirectory(
   control: DealerChannel,
@@ -27,6 +29,8 @@ export async function fetchDirectory(
     const { header } = reply;
     if (epoch !== undefined && header.epoch !== epoch) throw new Error("mapper restarted while paging");
     epoch = header.epoch;
+    if (instances.length + header.instances.length > MAX_DIRECTORY_INSTANCES)
+      throw new Error(`directory larger than ${MAX_DIRECTORY_INSTANCES} instances`);
     instances.push(...header.instances);
     if (header.next === undefined) {
       const { eventsPort, eventsEndpoint } = header;
