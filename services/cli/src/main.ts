@@ -1,6 +1,6 @@
 // zmesh: the operator's view of a mesh (ls, watch, call), talking to the mapper at MAPPER_ENDPOINT
 // (or to every replica in MAPPER_ENDPOINTS, their directories merged).
-import { loadConfigOrExit, memberSettings, securitySettings } from "@zmesh/mesh/service";
+import { loadConfigOrExit, mapperEndpointsOf, memberSettings, securitySettings } from "@zmesh/mesh/service";
 import { z } from "zod";
 import { call } from "./call-command.js";
 import { CliFailure, UsageError } from "./cli-errors.js";
@@ -28,11 +28,7 @@ if (commandLine.command === "help") {
 // The same setting, checked the same way, as every service's (a bad one exits 2 naming the variable).
 const OWN_PORT = "expected the mapper's own port, not 0 or * (those only make sense for a bind)";
 const dialable = (endpoint: string) => !/:(0|\*)$/.test(endpoint);
-const {
-  MAPPER_ENDPOINT: mapperEndpoint,
-  MAPPER_ENDPOINTS: mapperEndpoints,
-  ZMESH_INSECURE: insecure,
-} = loadConfigOrExit(
+const settings = loadConfigOrExit(
   z.object({
     // Checked as the services check it (ZMESH_KEYS is not: unset, the CLI looks for the local set).
     ZMESH_INSECURE: securitySettings.ZMESH_INSECURE,
@@ -47,8 +43,8 @@ const {
 const { command, flags, args } = commandLine;
 /** The mapper, over CURVE with the local key set when there is one (built only for commands that ask it). */
 const mapper = (): MapperTarget => {
-  const { security, source } = cliSecurity(flags.keys, insecure);
-  const endpoints = mapperEndpoints ?? [mapperEndpoint];
+  const { security, source } = cliSecurity(flags.keys, settings.ZMESH_INSECURE);
+  const endpoints = mapperEndpointsOf(settings);
   return { endpoint: endpoints.join(", "), endpoints, security, keys: source };
 };
 const commands = {

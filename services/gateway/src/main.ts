@@ -7,6 +7,7 @@ import {
   collectProcessMetrics,
   createLogger,
   loadConfigOrExit,
+  mapperEndpointsOf,
   onShutdownSignal,
   securityFromSettings,
   startOrExit,
@@ -30,7 +31,7 @@ register.setDefaultLabels({ service: "gateway", instance_id: instanceId });
 collectProcessMetrics();
 
 const peers = new PeerClient({
-  mapperEndpoints: config.MAPPER_ENDPOINTS ?? [config.MAPPER_ENDPOINT],
+  mapperEndpoints: mapperEndpointsOf(config),
   logger,
   defaultTimeoutMs: config.RENDER_TIMEOUT_MS,
   security: securityFromSettings(config, "gateway", logger),

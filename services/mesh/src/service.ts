@@ -8,6 +8,7 @@ export {
   intSetting,
   loadConfig,
   loadConfigOrExit,
+  mapperEndpointsOf,
   memberSettings,
   portSetting,
   securitySettings,

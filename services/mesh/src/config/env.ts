@@ -109,6 +109,14 @@ export const memberSettings = {
     .default("info"),
 };
 
+/** The mappers a member talks to: MAPPER_ENDPOINTS when set, else MAPPER_ENDPOINT alone. */
+export function mapperEndpointsOf(settings: {
+  MAPPER_ENDPOINT: string;
+  MAPPER_ENDPOINTS?: string[] | undefined;
+}): string[] {
+  return settings.MAPPER_ENDPOINTS ?? [settings.MAPPER_ENDPOINT];
+}
+
 /**
  * Runs one step of a service's start-up that binds addresses; an address already in use stops the
  * process with a message naming the setting that chose it, instead of a stack trace. Give each bind

@@ -1,6 +1,12 @@
 import { type Registry, register } from "prom-client";
 import { z } from "zod";
-import { intSetting, portSetting, startOrExit, zmqEndpointSetting } from "../config/env.js";
+import {
+  intSetting,
+  mapperEndpointsOf,
+  portSetting,
+  startOrExit,
+  zmqEndpointSetting,
+} from "../config/env.js";
 import { securityFromSettings } from "../config/security-from-settings.js";
 import { onShutdownSignal } from "../lifecycle.js";
 import type { ProcessLogger } from "../observability/logger.js";
@@ -55,7 +61,7 @@ export async function runWorkerService(options: WorkerServiceOptions): Promise<W
       startWorker({
         service,
         instanceId,
-        mapperEndpoints: settings.MAPPER_ENDPOINTS ?? [settings.MAPPER_ENDPOINT],
+        mapperEndpoints: mapperEndpointsOf(settings),
         bind: settings.JOB_BIND,
         ...(settings.JOB_ADVERTISE_HOST ? { advertiseHost: settings.JOB_ADVERTISE_HOST } : {}),
         metricsPort: metrics.port,
