@@ -1,5 +1,17 @@
-import { type DecodeLimits, type DecodeResult, decode, defaultLimits, type OutgoingFrames } from "./codec.js";
-import { BATCH_CODE, ErrorCode, PROTOCOL_VERSION } from "./message-types.js";
+import {
+  asBuffer,
+  type DecodeLimits,
+  type DecodeResult,
+  decode,
+  defaultLimits,
+  fail,
+  idOf,
+  MAGIC_0,
+  MAGIC_1,
+  type OutgoingFrames,
+  SIGNATURE_BYTES,
+} from "./codec.js";
+import { BATCH_CODE, ErrorCode, type MessageTypeName, PROTOCOL_VERSION } from "./message-types.js";
 
 // A BATCH carries several data-plane messages to one peer in one ZeroMQ frame:
 //   'Z' 'M' <version> 0x40, then for each message, 1 to MAX_BATCH_MESSAGES of them:
@@ -12,9 +24,8 @@ export const MAX_BATCH_MESSAGES = 32;
 /** Payload bytes past which a sender starts another batch, and a message with more travels alone. */
 export const MAX_BATCH_PAYLOAD_BYTES = 1 << 20;
 /** What may travel in a BATCH: the data plane's messages. */
-export const BATCHABLE_TYPES: ReadonlySet<string> = new Set(["REQUEST", "REPLY", "BUSY", "ERROR"]);
+const BATCHABLE_TYPES: ReadonlySet<MessageTypeName> = new Set(["REQUEST", "REPLY", "BUSY", "ERROR"]);
 
-const SIGNATURE_BYTES = 4;
 const LENGTH_BYTES = 4;
 
 /** True when `head` (a message's first frame) opens a BATCH of this protocol version. */
@@ -23,8 +34,8 @@ export function isBatch(head: Uint8Array | undefined): head is Uint8Array {
     head !== undefined &&
     head.length >= SIGNATURE_BYTES &&
     head[3] === BATCH_CODE &&
-    head[0] === 0x5a &&
-    head[1] === 0x4d &&
+    head[0] === MAGIC_0 &&
+    head[1] === MAGIC_1 &&
     head[2] === PROTOCOL_VERSION
   );
 }
@@ -38,7 +49,7 @@ export function encodeBatch(messages: readonly OutgoingFrames[]): Buffer {
   for (const [head, payload] of messages)
     size += 2 * LENGTH_BYTES + Buffer.byteLength(head) + (payload?.byteLength ?? 0);
   const frame = Buffer.allocUnsafe(size);
-  frame.writeUInt32BE(0x5a4d0000 | (PROTOCOL_VERSION << 8) | BATCH_CODE, 0);
+  frame.writeUInt32BE(((MAGIC_0 << 24) | (MAGIC_1 << 16) | (PROTOCOL_VERSION << 8) | BATCH_CODE) >>> 0, 0);
   let at = SIGNATURE_BYTES;
   for (const [head, payload] of messages) {
     const headBytes = frame.write(head, at + LENGTH_BYTES, "utf8");
@@ -68,11 +79,11 @@ export function decodeEach(
     visit(decode(frames, limits));
     return;
   }
-  const batch = Buffer.isBuffer(first) ? first : Buffer.from(first.buffer, first.byteOffset, first.length);
+  const batch = asBuffer(first);
   const bounds = frames.length === 1 ? entryBounds(batch) : undefined;
   if (bounds === undefined) {
     const reason = `a BATCH is one frame: its signature, then 1 to ${MAX_BATCH_MESSAGES} length-prefixed messages`;
-    visit({ ok: false, code: ErrorCode.MALFORMED, reason });
+    visit(fail(ErrorCode.MALFORMED, reason));
     return;
   }
   for (let i = 0; i < bounds.length; i += 3) {
@@ -105,8 +116,5 @@ function entryBounds(batch: Buffer): number[] | undefined {
 }
 
 function notBatchable(message: Extract<DecodeResult, { ok: true }>["message"]): DecodeResult {
-  const code = ErrorCode.UNEXPECTED_TYPE;
-  const reason = `${message.type} does not travel in a BATCH`;
-  const id = "id" in message.header ? message.header.id : undefined;
-  return id === undefined ? { ok: false, code, reason } : { ok: false, code, reason, id };
+  return fail(ErrorCode.UNEXPECTED_TYPE, `${message.type} does not travel in a BATCH`, idOf(message));
 }

@@ -14,9 +14,10 @@ import { type Headers, headerSchemas } from "./messages.js";
 //   frame 1  payload: raw bytes, REQUEST and REPLY only, optional (binary travels as is, no base64)
 // Signature and header share a frame because every frame costs a trip through zeromq.js.
 
-const MAGIC_0 = 0x5a; // 'Z'
-const MAGIC_1 = 0x4d; // 'M'
-const SIGNATURE_BYTES = 4;
+export const MAGIC_0 = 0x5a; // 'Z'
+export const MAGIC_1 = 0x4d; // 'M'
+/** 'Z' 'M' <version> <type>: the first bytes of every message's frame 0, a BATCH's included. */
+export const SIGNATURE_BYTES = 4;
 
 export type Message = {
   [K in MessageTypeName]: { type: K; header: Headers[K]; payload?: Uint8Array };
@@ -158,7 +159,8 @@ export function decode(frames: readonly Uint8Array[], limits: DecodeLimits = def
   return { ok: true, message };
 }
 
-function fail(code: ErrorCode, reason: string, id?: number): DecodeFailure {
+/** A decode failure; the id only when the sender's id is known (the receiver then answers ERROR with it). */
+export function fail(code: ErrorCode, reason: string, id?: number): DecodeFailure {
   return id === undefined ? { ok: false, code, reason } : { ok: false, code, reason, id };
 }
 
@@ -168,7 +170,8 @@ function readId(raw: unknown): number | undefined {
   return Number.isInteger(id) && (id as number) >= 0 ? (id as number) : undefined;
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
+/** The same bytes as a Buffer, without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -4,7 +4,6 @@ export {
   MAX_IPC_PATH_BYTES,
 } from "./addresses.js";
 export {
-  BATCHABLE_TYPES,
   decodeEach,
   encodeBatch,
   isBatch,
@@ -45,4 +44,5 @@ export {
   loadSchema,
   MAX_PAGE_INSTANCES,
   MAX_SNAPSHOT_PARTS,
+  SERVICE_NAME,
 } from "./messages.js";

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { curveKeyPair } from "zeromq";
+import { SERVICE_NAME } from "../protocol/mod.js";
 import { isZ85 } from "./z85.js";
 
 /** A CURVE key pair as ZeroMQ writes it: two 40-character Z85 strings. */
@@ -77,5 +78,6 @@ function readKey(path: string): string {
 }
 
 function checkName(name: string): void {
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) throw new Error(`bad key name ${JSON.stringify(name)}`);
+  // A key is named after the service it proves: the same names a record may carry.
+  if (!SERVICE_NAME.test(name)) throw new Error(`bad key name ${JSON.stringify(name)}`);
 }

@@ -1,6 +1,6 @@
 /**
- * True when a loop over `socket` ended because we closed it: zeromq.js then ends `for await`
- * normally or rejects the pending receive with EAGAIN. An error on a socket still open is a bug to
+ * True when a loop over `socket` ended because we closed it: zeromq.js then rejects the pending
+ * receive with EAGAIN (and ends a `for await` normally). An error on a socket still open is a bug to
  * surface, not a reason to stop reading in silence.
  */
 export function endedByOwnClose(socket: { readonly closed: boolean }): boolean {

@@ -12,7 +12,8 @@ export interface Deadline {
  * round trip): it is only unref'd, so it keeps no process alive, and sweeps nothing when it fires.
  *
  * @example
- * const deadline = deadlines.add(5000, () => reject(new Error("timed out")));
+ * const deadline = { at: performance.now() + 5000, fire: () => reject(new Error("timed out")) };
+ * deadlines.schedule(deadline);
  * // ... the answer came:
  * deadlines.cancel(deadline);
  */
@@ -22,13 +23,6 @@ export class DeadlineSweep {
   #armedFor = Number.POSITIVE_INFINITY;
   /** Whether the timer keeps the process alive: only while a deadline waits. */
   #holding = false;
-
-  /** Calls `fire` once `delayMs` have passed, unless cancelled before. */
-  add(delayMs: number, fire: () => void): Deadline {
-    const deadline = { at: performance.now() + delayMs, fire };
-    this.schedule(deadline);
-    return deadline;
-  }
 
   /** Calls `deadline.fire()` at `deadline.at`, unless cancelled before: an object that is its own deadline costs no closure. */
   schedule(deadline: Deadline): void {

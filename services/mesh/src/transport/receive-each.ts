@@ -1,4 +1,5 @@
 import type { Readable } from "zeromq";
+import { endedByOwnClose } from "./closed-socket.js";
 
 /**
  * Hands each message `socket` receives to `take` until the socket is closed, then resolves; rejects
@@ -18,8 +19,7 @@ export async function receiveEach(
     try {
       frames = await socket.receive();
     } catch (error) {
-      // Closing the socket rejects the pending receive (EAGAIN): the end of the loop, not an error.
-      if (socket.closed) return;
+      if (endedByOwnClose(socket)) return;
       throw error;
     }
     take(frames);

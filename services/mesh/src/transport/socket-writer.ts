@@ -14,7 +14,8 @@ interface Queued {
  * started while another is pending, so every socket in the mesh writes through one of these.
  * A message is handed to ZeroMQ at once when no send is pending (the usual case: zeromq.js then
  * takes it synchronously) and queued behind the pending one otherwise. The queue is bounded: past
- * `limit` pending messages, `send` refuses instead of growing memory. Every send ZeroMQ refused is
+ * `limit` pending messages (behind a BatchWriter, a message may be a BATCH of up to 32), `send`
+ * refuses instead of growing memory. Every send ZeroMQ refused is
  * also reported to `onError`.
  *
  * @example
