@@ -56,6 +56,26 @@ describe("directory cache", () => {
     expect(cache.leftOut).toBe(0);
   });
 
+  it("a snapshot in parts into a full cache holds what its parts name, once its removals made room", () => {
+    const cache = new DirectoryCache(Date.now, 2);
+    cache.applySnapshot({ epoch: "e1", partial: false, instances: [instance("a"), instance("b")] });
+    const part = (index: number, id: string) =>
+      cache.applySnapshot({
+        epoch: "e1",
+        partial: true,
+        seq: 7,
+        part: index,
+        parts: 2,
+        instances: [instance(id)],
+      });
+    const first = part(0, "c");
+    const second = part(1, "d");
+    expect([...first.added, ...second.added].map((i) => i.instanceId)).toEqual(["c", "d"]);
+    expect(second.removed.map((i) => i.instanceId)).toEqual(["a", "b"]);
+    expect(cache.instances("echo").map((i) => i.instanceId)).toEqual(["c", "d"]);
+    expect(cache.leftOut).toBe(0);
+  });
+
   it("a restarted mapper's partial snapshot is merged, so the cache keeps serving", () => {
     const cache = new DirectoryCache();
     cache.applySnapshot({ epoch: "e1", partial: false, instances: [instance("a"), instance("b")] });

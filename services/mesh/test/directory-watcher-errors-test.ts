@@ -5,7 +5,7 @@ import { fetchDirectory } from "../src/directory/fetch-directory.js";
 import { startMapper } from "../src/mod.js";
 import { decode, encodeError, encodeForSend, type InstanceRecord } from "../src/protocol/mod.js";
 import { DealerChannel } from "../src/transport/dealer-channel.js";
-import { recordingLogger, sampleLoad, waitFor } from "../testing/mod.js";
+import { FakeMembers, recordingLogger, sampleLoad, waitFor } from "../testing/mod.js";
 
 /** A mapper that answers every GET_PEERS with ERROR INTERNAL, counting them. */
 async function brokenMapper() {
@@ -56,13 +56,13 @@ describe("directory watcher errors", () => {
     for (const closable of closables.splice(0)) closable.close();
   });
 
-  function watch(mapperEndpoint: string, retryMs = 1000) {
+  function watch(mapperEndpoint: string, retryMs = 1000, cache = new DirectoryCache()) {
     const logger = recordingLogger();
     const control = new DealerChannel(mapperEndpoint, { onMalformed: () => {} });
     const watcher = new DirectoryWatcher({
       control,
       mapperEndpoint,
-      cache: new DirectoryCache(),
+      cache,
       logger,
       onMalformed: () => {},
       retryMs,
@@ -88,16 +88,41 @@ describe("directory watcher errors", () => {
     );
   });
 
-  it("a directory that never ends is refused past its bound, not held in memory", async () => {
+  it("a directory that never ends is fetched up to its bound, marked incomplete, not held in memory", async () => {
     const perPage = 2000; // about 0.5 MiB a page, within a header's 1 MiB
     const mapper = await endlessMapper(perPage);
     closables.push(mapper);
     const control = new DealerChannel(mapper.endpoint, { onMalformed: () => {} });
     closables.push(control);
-    await expect(fetchDirectory(control, 5000)).rejects.toThrow(
-      `directory larger than ${MAX_DIRECTORY_INSTANCES} instances`,
-    );
-    expect(mapper.pages()).toBe(Math.floor(MAX_DIRECTORY_INSTANCES / perPage) + 1);
+    const fetched = await fetchDirectory(control, 5000);
+    expect(fetched.complete).toBe(false);
+    expect(fetched.instances).toHaveLength(MAX_DIRECTORY_INSTANCES);
+    // Paging stopped at the bound: no page was asked for past it.
+    expect(mapper.pages()).toBe(MAX_DIRECTORY_INSTANCES / perPage);
+  });
+
+  it("a directory past the cache's bound is said in the log, with what is held and refused", async () => {
+    const mapper = await startMapper({ bind: "tcp://127.0.0.1:0", eventsBind: "tcp://127.0.0.1:0" });
+    try {
+      const members = new FakeMembers(mapper.endpoint).keepAlive(500);
+      closables.push(members);
+      await members.register(
+        ["a", "b", "c"].map((id) => ({
+          service: "echo",
+          instanceId: `echo-${id}`,
+          endpoint: "tcp://127.0.0.1:7000",
+        })),
+      );
+      const { watcher, logger } = watch(mapper.endpoint, 1000, new DirectoryCache(Date.now, 2));
+      await watcher.ready;
+      const full = await waitFor("the directory-full warning", () =>
+        logger.lines.find((l) => l.message.startsWith("directory full")),
+      );
+      expect(full.level).toBe("warn");
+      expect(full.fields).toMatchObject({ mapperEndpoint: mapper.endpoint, held: 2, refused: 1 });
+    } finally {
+      await mapper.close();
+    }
   });
 
   it("closing a watcher ends its events loop quietly: no error for our own close", async () => {

@@ -2,8 +2,9 @@ import type { Headers, InstanceRecord, Load } from "../protocol/mod.js";
 
 /**
  * The most instances one copy of a directory holds: ten times a mapper's default limit
- * (DEFAULT_MAX_INSTANCES), so a mapper that never stops naming new instances (a bug, or a flood it
- * let in) cannot grow a caller's memory without end. Instances past it are left out, and counted.
+ * (DEFAULT_MAX_INSTANCES; a mapper may be set higher, and is then read up to this), so a mapper that
+ * never stops naming new instances (a bug, or a flood it let in) cannot grow a caller's memory
+ * without end. Instances past it are left out, and counted.
  */
 export const MAX_DIRECTORY_INSTANCES = 100_000;
 
@@ -22,8 +23,14 @@ interface Assembly {
   seq: number | undefined;
   parts: number;
   received: Set<number>;
+  /** Instances the parts (or changes since) named that the cache holds. */
   named: Set<string>;
+  /** Records a full cache could not take yet: tried again once the removals made room (at most maxInstances). */
+  waiting: InstanceRecord[];
 }
+
+/** What storing a record did. */
+type PutOutcome = "new" | "known" | "refused";
 
 /** Read-only queries on a directory: what callers and operator tools may ask of one. */
 export interface DirectoryView {
@@ -66,7 +73,7 @@ export class DirectoryCache implements DirectoryView {
     return this.#size;
   }
 
-  /** New instances left out so far because the cache was full. */
+  /** Records refused so far because the cache was full (an instance named again is counted again). */
   get leftOut(): number {
     return this.#leftOut;
   }
@@ -118,22 +125,22 @@ export class DirectoryCache implements DirectoryView {
     // What a whole snapshot leaves out goes first: room for what it names, should the cache be full.
     if (!snapshot.partial) {
       const named = new Set(snapshot.instances.map((instance) => instance.instanceId));
-      for (const instance of this.all()) {
-        if (!named.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
-      }
+      this.#removeAllBut(named, diff);
     }
-    for (const instance of snapshot.instances) if (this.#put(instance)) diff.added.push(instance);
+    const now = this.now();
+    for (const instance of snapshot.instances) this.#keep(instance, now, diff);
     return diff;
   }
 
   applyChange(change: Pick<Headers["CHANGE"], "kind" | "instance">): DirectoryDiff {
     const { kind, instance } = change;
-    // An instance that arrived while a snapshot is assembled is not the snapshot's to remove.
-    this.#assembly?.named.add(instance.instanceId);
     if (kind === "deregistered" || kind === "expired") {
       return { added: [], removed: this.#delete(instance) ? [instance] : [] };
     }
-    return { added: this.#put(instance) ? [instance] : [], removed: [] };
+    const diff: DirectoryDiff = { added: [], removed: [] };
+    // An instance that arrived while a snapshot is assembled is not the snapshot's to remove.
+    if (this.#keep(instance, this.now(), diff)) this.#assembly?.named.add(instance.instanceId);
+    return diff;
   }
 
   /** A BUSY reply carries the instance's load: fresher than the last heartbeat. */
@@ -146,39 +153,65 @@ export class DirectoryCache implements DirectoryView {
     this.#epoch = snapshot.epoch;
     let assembly = this.#assembly;
     if (assembly?.epoch !== snapshot.epoch || assembly.seq !== snapshot.seq || assembly.parts !== parts) {
-      assembly = { epoch: snapshot.epoch, seq: snapshot.seq, parts, received: new Set(), named: new Set() };
+      assembly = {
+        epoch: snapshot.epoch,
+        seq: snapshot.seq,
+        parts,
+        received: new Set(),
+        named: new Set(),
+        waiting: [],
+      };
       this.#assembly = assembly;
     }
     assembly.received.add(part);
     const diff: DirectoryDiff = { added: [], removed: [] };
+    const now = this.now();
     for (const instance of snapshot.instances) {
+      const outcome = this.#put(instance, now);
+      if (outcome === "refused") {
+        // Full, perhaps of what this snapshot will remove: try again once it has.
+        if (assembly.waiting.length < this.maxInstances) assembly.waiting.push(instance);
+        else this.#leftOut++;
+        continue;
+      }
       assembly.named.add(instance.instanceId);
-      if (this.#put(instance)) diff.added.push(instance);
+      if (outcome === "new") diff.added.push(instance);
     }
     if (assembly.received.size < parts) return diff;
     this.#assembly = undefined;
-    for (const instance of this.all()) {
-      if (!assembly.named.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
-    }
+    this.#removeAllBut(assembly.named, diff);
+    for (const instance of assembly.waiting) this.#keep(instance, now, diff);
     return diff;
   }
 
-  /** Stores the record; true if the instance is new. A new one past `maxInstances` is left out. */
-  #put(instance: InstanceRecord): boolean {
-    let instances = this.#byService.get(instance.service);
-    const isNew = instances?.has(instance.instanceId) !== true;
-    if (isNew && this.#size >= this.maxInstances) {
-      this.#leftOut++;
-      return false;
+  #removeAllBut(named: ReadonlySet<string>, diff: DirectoryDiff): void {
+    for (const instance of this.all()) {
+      if (!named.has(instance.instanceId) && this.#delete(instance)) diff.removed.push(instance);
     }
+  }
+
+  /** Stores the record, noting a new instance in `diff` and a refused one in `leftOut`; true if held. */
+  #keep(instance: InstanceRecord, now: number, diff: DirectoryDiff): boolean {
+    const outcome = this.#put(instance, now);
+    if (outcome === "new") diff.added.push(instance);
+    if (outcome === "refused") this.#leftOut++;
+    return outcome !== "refused";
+  }
+
+  /** Stores the record, heard `silentForMs` before `now`; a new instance past `maxInstances` is refused. */
+  #put(instance: InstanceRecord, now: number): PutOutcome {
+    let instances = this.#byService.get(instance.service);
+    const known = instances?.has(instance.instanceId) === true;
+    if (!known && this.#size >= this.maxInstances) return "refused";
     if (!instances) {
       instances = new Map();
       this.#byService.set(instance.service, instances);
     }
     instances.set(instance.instanceId, instance);
-    this.#heardAt.set(instance, this.now() - instance.silentForMs);
-    if (isNew) this.#size++;
-    return isNew;
+    this.#heardAt.set(instance, now - instance.silentForMs);
+    if (known) return "known";
+    this.#size++;
+    return "new";
   }
 
   #delete(instance: InstanceRecord): boolean {

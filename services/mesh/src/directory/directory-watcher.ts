@@ -95,7 +95,9 @@ export class DirectoryWatcher {
     while (!this.#closed) {
       try {
         const directory = await fetchDirectory(control, retryMs);
-        this.#apply(this.options.cache.applySnapshot({ ...directory, partial: false }));
+        // A directory cut short at the bound is not the whole one: merged, so nothing is taken as gone.
+        this.#apply(this.options.cache.applySnapshot({ ...directory, partial: !directory.complete }));
+        if (!directory.complete) this.#warnFull();
         this.#follow(eventsEndpointOf(mapperEndpoint, directory));
         return;
       } catch (error) {
@@ -126,6 +128,7 @@ export class DirectoryWatcher {
     });
     if (directory === undefined || this.#closed) return;
     this.#apply(cache.applySnapshot({ ...directory, partial: true }));
+    if (!directory.complete) this.#warnFull();
     const eventsEndpoint = eventsEndpointOf(mapperEndpoint, directory);
     if (eventsEndpoint !== this.#eventsEndpoint) {
       logger.info("mapper events moved", { from: this.#eventsEndpoint, to: eventsEndpoint });
@@ -173,19 +176,25 @@ export class DirectoryWatcher {
 
   #apply(diff: DirectoryDiff): void {
     this.#lastEventAt = Date.now();
-    const { onDiff, cache, logger, mapperEndpoint } = this.options;
+    const { onDiff, cache } = this.options;
     if (cache.leftOut > this.#leftOutSeen) {
       this.#leftOutSeen = cache.leftOut;
-      this.#failures.log("directory full", (heldBack) =>
-        logger.warn("directory full: new instances left out", {
-          mapperEndpoint,
-          held: cache.size,
-          leftOut: cache.leftOut,
-          heldBack,
-        }),
-      );
+      this.#warnFull();
     }
     if (diff.added.length > 0 || diff.removed.length > 0) this.#guarded("onDiff", () => onDiff?.(diff));
+  }
+
+  /** The mapper names more instances than a cache holds (MAX_DIRECTORY_INSTANCES): said, throttled. */
+  #warnFull(): void {
+    const { cache, logger, mapperEndpoint } = this.options;
+    this.#failures.log("directory full", (heldBack) =>
+      logger.warn("directory full: instances past the bound left out", {
+        mapperEndpoint,
+        held: cache.size,
+        refused: cache.leftOut,
+        heldBack,
+      }),
+    );
   }
 
   /** Runs `step`; a throw is logged (throttled) instead of ending the watch. */

@@ -6,13 +6,16 @@ import { MAX_DIRECTORY_INSTANCES } from "./directory-cache.js";
 export type FetchedDirectory = Pick<
   Headers["PEERS"],
   "epoch" | "eventsPort" | "eventsEndpoint" | "instances"
->;
+> & {
+  /** False when the directory ran past MAX_DIRECTORY_INSTANCES: paging stopped there. */
+  complete: boolean;
+};
 
 /**
  * The mapper's whole directory (or one service's), page by page: each GET_PEERS continues after
  * the last page's `next`, so a directory of any size arrives in messages of bounded size. Each page
- * has its own deadline. A mapper that does not move forward, restarts mid-way, or names more than
- * MAX_DIRECTORY_INSTANCES instances in all is an error.
+ * has its own deadline. A mapper that does not move forward, or restarts mid-way, is an error; past
+ * MAX_DIRECTORY_INSTANCES instances paging stops, and what came so far is returned, marked incomplete.
  */
 export async function fetchDirectory(
   control: DealerChannel,
@@ -29,12 +32,12 @@ export async function fetchDirectory(
     const { header } = reply;
     if (epoch !== undefined && header.epoch !== epoch) throw new Error("mapper restarted while paging");
     epoch = header.epoch;
-    if (instances.length + header.instances.length > MAX_DIRECTORY_INSTANCES)
-      throw new Error(`directory larger than ${MAX_DIRECTORY_INSTANCES} instances`);
-    instances.push(...header.instances);
-    if (header.next === undefined) {
+    const room = MAX_DIRECTORY_INSTANCES - instances.length;
+    const cut = header.instances.length > room;
+    instances.push(...(cut ? header.instances.slice(0, room) : header.instances));
+    if (header.next === undefined || instances.length >= MAX_DIRECTORY_INSTANCES) {
       const { eventsPort, eventsEndpoint } = header;
-      return { epoch, eventsPort, eventsEndpoint, instances };
+      return { epoch, eventsPort, eventsEndpoint, instances, complete: header.next === undefined && !cut };
     }
     if (cursor !== undefined && header.next <= cursor) throw new Error("mapper's next page goes backwards");
     cursor = header.next;
