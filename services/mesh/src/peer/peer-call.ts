@@ -1,5 +1,5 @@
 import { CallFailure, MeshError } from "../errors.js";
-import { DEFAULT_CONTENT_TYPE, type Headers, type Load } from "../protocol/mod.js";
+import { contentTypeOf, type Headers, type Load, setContentType } from "../protocol/mod.js";
 import type { CallResult } from "../worker/jobs.js";
 import type { LatencyEstimate } from "./latency-estimate.js";
 import { type AttemptEvents, type AttemptOutcome, misdirected, type PeerAttempt } from "./peer-attempt.js";
@@ -93,7 +93,7 @@ export class PeerCall implements AttemptEvents {
     if (reply.type === "REPLY") {
       this.#finish(undefined, {
         payload: reply.payload ?? EMPTY,
-        contentType: reply.header.contentType ?? DEFAULT_CONTENT_TYPE,
+        contentType: contentTypeOf(reply.header),
         servedBy: attempt.instanceId,
         durationMs: reply.header.durationMs,
       });
@@ -134,7 +134,7 @@ export class PeerCall implements AttemptEvents {
       timeoutMs,
       traceId: plan.traceId,
     };
-    if (plan.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = plan.contentType;
+    setContentType(header, plan.contentType);
     // Knowing nothing of the job yet, an idempotent call still shares its deadline between its attempts.
     const budgetMs =
       route.budget(connection, plan.job) ??

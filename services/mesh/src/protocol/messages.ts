@@ -110,6 +110,15 @@ export interface DirectoryChange {
  * longer frame is lent as an external buffer, which cost a round trip about 8 µs.
  */
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+/** A REQUEST's or REPLY's content type as received: the default when the header leaves it out. */
+export const contentTypeOf = (header: { contentType?: string | undefined }): string =>
+  header.contentType ?? DEFAULT_CONTENT_TYPE;
+
+/** Puts `contentType` in a header to send, unless it is the default (which travels as its absence). */
+export function setContentType(header: { contentType?: string | undefined }, contentType: string): void {
+  if (contentType !== DEFAULT_CONTENT_TYPE) header.contentType = contentType;
+}
 const contentTypeSchema = z.string().max(128).optional();
 
 /** The header schema of every message type: what a receiver accepts, field by field (docs/protocol.md). */

@@ -33,6 +33,7 @@ export {
 } from "./message-types.js";
 export {
   type ChangeKind,
+  contentTypeOf,
   DEFAULT_CONTENT_TYPE,
   type DirectoryChange,
   type Headers,
@@ -45,4 +46,5 @@ export {
   MAX_PAGE_INSTANCES,
   MAX_SNAPSHOT_PARTS,
   SERVICE_NAME,
+  setContentType,
 } from "./messages.js";

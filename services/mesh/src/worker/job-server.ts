@@ -2,7 +2,7 @@ import type { Counter, Histogram } from "prom-client";
 import type { Logger } from "../observability/logger.js";
 import type { workerMetrics } from "../observability/metrics.js";
 import {
-  DEFAULT_CONTENT_TYPE,
+  contentTypeOf,
   ErrorCode,
   encodeError,
   encodeForSend,
@@ -10,6 +10,7 @@ import {
   type Load,
   type MessageOf,
   type OutgoingFrames,
+  setContentType,
 } from "../protocol/mod.js";
 import { ownBytes } from "../util/own-bytes.js";
 import { BoundedJobQueue } from "./job-queue.js";
@@ -134,7 +135,7 @@ export class JobServer {
     reply: Reply,
     arrivedAt: number,
   ): Promise<void> | undefined {
-    const { id, timeoutMs, traceId, contentType } = message.header;
+    const { id, timeoutMs, traceId } = message.header;
     // Deadlines are local: the caller's remaining budget, counted from arrival.
     const deadline = Math.round(Date.now() - (performance.now() - arrivedAt) + timeoutMs);
     if (Date.now() >= deadline) {
@@ -145,7 +146,7 @@ export class JobServer {
     const request: JobRequest = {
       job: message.header.job,
       payload: message.payload ?? EMPTY,
-      contentType: contentType ?? DEFAULT_CONTENT_TYPE,
+      contentType: contentTypeOf(message.header),
       traceId,
     };
     let produced: Promise<JobResult> | JobResult;
@@ -177,7 +178,7 @@ export class JobServer {
       // To the µs: more digits would only lengthen the header.
       const durationMs = Math.round((performance.now() - arrivedAt) * 1000) / 1000;
       const header: Headers["REPLY"] = { id: message.header.id, durationMs };
-      if (result.contentType !== DEFAULT_CONTENT_TYPE) header.contentType = result.contentType;
+      setContentType(header, result.contentType);
       const frames = encodeForSend("REPLY", header, result.payload);
       this.#loadTracker.recordServed();
       this.#finish(job, reply, arrivedAt, "ok", frames);

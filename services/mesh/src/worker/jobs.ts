@@ -3,6 +3,7 @@ import type { Logger } from "../observability/logger.js";
 /** What a job handler receives: the payload as raw bytes plus what travelled with it. */
 export interface JobRequest {
   job: string;
+  /** A view of the received message (of a BATCH, up to 1 MiB): copy what you keep past the job. */
   payload: Uint8Array;
   contentType: string;
   traceId: string;
@@ -13,7 +14,10 @@ export interface JobResult {
   contentType: string;
 }
 
-/** What a call through the mesh returns: the job's result and who produced it. */
+/**
+ * What a call through the mesh returns: the job's result and who produced it. Its payload is a view
+ * of the received message (of a BATCH, up to 1 MiB): copy what you keep for long.
+ */
 export interface CallResult extends JobResult {
   /** The instance that answered. */
   servedBy: string;

@@ -10,18 +10,24 @@ import type { CallOptions, CallResult, JobContext, JobRequest } from "./jobs.js"
  */
 export class RequestContext implements JobContext {
   readonly traceId: string;
+  readonly #request: JobRequest;
+  readonly #baseLogger: Logger;
+  readonly #peers: () => PeerClient;
 
   constructor(
-    private readonly request: JobRequest,
+    request: JobRequest,
     readonly deadline: number,
-    private readonly baseLogger: Logger,
-    private readonly peers: () => PeerClient,
+    baseLogger: Logger,
+    peers: () => PeerClient,
   ) {
     this.traceId = request.traceId;
+    this.#request = request;
+    this.#baseLogger = baseLogger;
+    this.#peers = peers;
   }
 
   get logger(): Logger {
-    return this.baseLogger.child({ traceId: this.request.traceId, job: this.request.job });
+    return this.#baseLogger.child({ traceId: this.#request.traceId, job: this.#request.job });
   }
 
   /** Calls another service within this job's deadline and under its trace id. */
@@ -32,8 +38,8 @@ export class RequestContext implements JobContext {
       payload: Uint8Array,
       options: CallOptions = {},
     ): Promise<CallResult> =>
-      this.peers().call(service, job, payload, {
-        traceId: this.request.traceId,
+      this.#peers().call(service, job, payload, {
+        traceId: this.#request.traceId,
         timeoutMs: Math.max(1, this.deadline - Date.now()),
         ...options,
       });
