@@ -10,7 +10,7 @@ const PALETTE = ["#4f8cff", "#ff9f43", "#22d3ee", "#f472b6", "#a78bfa", "#a3e635
 export class WorkerColors {
   readonly #colors = new Map<string, string>();
 
-  /** The colour of `worker`, chosen on first sight and kept for the page's life. */
+  /** The colour of `worker`, chosen on first sight and kept while the page shows it (see `retain`). */
   of(worker: string): string {
     const known = this.#colors.get(worker);
     if (known) return known;
@@ -28,10 +28,22 @@ export class WorkerColors {
     return color;
   }
 
-  /** Forgets every worker but `shown` (those the page still shows): their colours are free again. */
+  /**
+   * Forgets every worker but `shown` (those the page still shows): their colours are free again, and
+   * a shown worker that had to share one (it came while every colour was taken) gets its own.
+   */
   retain(shown: Iterable<string>): void {
     const keep = new Set(shown);
     for (const worker of this.#colors.keys()) if (!keep.has(worker)) this.#colors.delete(worker);
+    const seen = new Set<string>();
+    for (const [worker, color] of [...this.#colors]) {
+      if (!seen.has(color)) {
+        seen.add(color);
+        continue;
+      }
+      this.#colors.delete(worker);
+      seen.add(this.of(worker));
+    }
   }
 }
 
