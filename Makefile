@@ -71,8 +71,8 @@ up:
 	$(COMPOSE) up --detach --wait mapper image-worker report-worker gateway prometheus
 	-$(COMPOSE) up --detach grafana
 
-## down: stop the stack and remove its containers, network and anonymous volumes (Prometheus keeps its
-##       data on a tmpfs: nothing is left behind but the key set in .zmesh/keys)
+## down: stop the stack and remove its containers, network and volumes (the containers' copy of the keys;
+##       Prometheus keeps its data on a tmpfs): nothing is left behind but the key set in .zmesh/keys
 down:
 	$(COMPOSE) down --remove-orphans --volumes
 

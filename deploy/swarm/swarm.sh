@@ -27,14 +27,12 @@ up() {
     echo "made a one-node swarm on $SWARM_ADVERTISE_ADDR (make swarm-down leaves it again)"
   fi
   docker compose build
-  # The same key set as compose's `keys` service makes, left to the folder's owner: the secrets give
-  # each service its uid, and the README's CLI container runs as that owner.
-  if [ ! -f "$SWARM_KEYS/mapper.key" ]; then
-    mkdir -p "$SWARM_KEYS"
-    docker run --rm --user root -v "$SWARM_KEYS:/run/secrets/zmesh" -e ZMESH_KEYS=/run/secrets/zmesh \
-      --entrypoint sh zmesh:local deploy/container-keys.sh \
-      mapper image-worker report-worker gateway cli
-  fi
+  # The same key set as compose's `keys` service makes (pairs already there kept), left to the folder's
+  # owner, also when an older `make up` had handed its secret keys to the services' uids: the secrets
+  # give each service its uid, and the README's CLI container runs as that owner.
+  mkdir -p "$SWARM_KEYS"
+  docker run --rm --user root -v "$SWARM_KEYS:/run/secrets/zmesh" -e ZMESH_KEYS=/run/secrets/zmesh \
+    --entrypoint sh zmesh:local deploy/container-keys.sh
   # A local image cannot be pinned to a registry digest: only ask a registry for one that is in it.
   # A registry's image: pinned to its digest, and every host may pull it with this login.
   local registry=(--resolve-image always --with-registry-auth)

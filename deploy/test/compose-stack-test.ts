@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ARTIFACTS, launchChromium, waitFor } from "@zmesh/mesh/testing";
 import type { Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
@@ -105,11 +105,12 @@ describe("the compose stack", () => {
     // Every public key of the checkout's key set is readable in every container (`keys` copied them).
     const publicKeys = readdirSync(KEYS).filter((file) => file.endsWith(".pub")).length;
     expect(publicKeys).toBeGreaterThanOrEqual(5);
-    // The containers' owners are on their copies: the checkout's files stay with the folder's owner,
-    // so `make run` and `npx zmesh ls` on this machine can still read them.
-    const owner = statSync(KEYS).uid;
-    const owners = readdirSync(KEYS).map((file) => ({ file, uid: statSync(join(KEYS, file)).uid }));
-    expect(owners).toEqual(owners.map(({ file }) => ({ file, uid: owner })));
+    // The containers' owners are on their copies: the checkout's key set (folders and files) stays
+    // with the checkout's owner, so `make run` and `npx zmesh ls` on this machine can still read it.
+    const owner = statSync(repoRoot).uid;
+    const paths = [dirname(KEYS), KEYS, ...readdirSync(KEYS).map((file) => join(KEYS, file))];
+    const owners = paths.map((path) => ({ path, uid: statSync(path).uid }));
+    expect(owners).toEqual(paths.map((path) => ({ path, uid: owner })));
     for (const [service, uid] of Object.entries(SERVICE_UIDS)) {
       const { exitCode, stdout, stderr } = await container(service).exec(["node", "-e", script]);
       expect({ service, exitCode, stderr }).toEqual({ service, exitCode: 0, stderr: "" });
