@@ -3,7 +3,8 @@
 // Prints two tables and writes the figures to bench/results/rpc-<time>.json. Not a test: no pass/fail.
 // BENCH_CPUS=0:1 pins the caller (this process) to CPU 0 and every server process to CPU 1: on a
 // 2-vCPU VM, where each of a round trip's thread wake-ups may cost an IPI to an idle vCPU, it takes
-// the scheduler's placement out of the figures. Unpinned (the default) is what the issue measures.
+// the scheduler's placement out of the figures (the skewed fleet's five processes then share CPU 1,
+// so its rows mean nothing pinned). Unpinned (the default) is what the issue measures.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -34,7 +35,18 @@ const SKEW_FAST_MS = 1;
 const SKEW_SLOW_MS = 20;
 const BENCH = "services/mesh/dist/bench";
 const TICKS_PER_SECOND = 100; // Linux USER_HZ: the unit of /proc/<pid>/stat's utime and stime
-const [CALLER_CPUS, SERVER_CPUS] = (process.env.BENCH_CPUS ?? "").split(":");
+const [CALLER_CPUS, SERVER_CPUS] = cpuLists(process.env.BENCH_CPUS);
+
+/** BENCH_CPUS as taskset CPU lists (caller, servers); none when unset. Half a setting is refused: servers would inherit the caller's CPUs. */
+function cpuLists(setting: string | undefined): [string, string] | [undefined, undefined] {
+  if (setting === undefined || setting === "") return [undefined, undefined];
+  const match = /^([0-9,-]+):([0-9,-]+)$/.exec(setting);
+  if (!match) {
+    process.stderr.write(`BENCH_CPUS=${setting}: expected CALLER:SERVERS as taskset CPU lists, e.g. 0:1\n`);
+    process.exit(2);
+  }
+  return [match[1] as string, match[2] as string];
+}
 
 /** One system under test: a round trip with a 64-byte payload, and the processes that serve it. */
 interface System {
